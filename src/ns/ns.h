@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ns.h - namespace mode: create or join the guest's user and network
+ * namespaces, create the tap device in there, optionally configure it,
+ * and run the command.
+ */
+#ifndef BURROW_NS_H
+#define BURROW_NS_H
+
+#include <sys/types.h>
+
+#include "../conf/conf.h"
+
+struct ns_guest {
+	int tap_fd;	/* the tap device (IFF_TAP | IFF_NO_PI), nonblocking */
+	pid_t cmd_pid;	/* the command we run in the namespace, or -1 */
+	int cmd_pidfd;	/* pidfd of cmd_pid (readable when it exits), or -1 */
+};
+
+/* ns_setup() - set up the guest side for @c and fill @g. Dies with one
+ * clear line on any failure. Without --netns: a new user + network
+ * namespace is created, the tap is created inside, configured if
+ * --config-net, and the command (default: $SHELL or /bin/sh) is started
+ * there; it begins running only once the tap exists. With --netns: the
+ * namespace (and --userns, if given) is joined from a short-lived child,
+ * no command is run. The caller stays in its own namespaces. */
+void ns_setup(const struct conf *c, struct ns_guest *g);
+
+/* ns_cmd_status() - reap the command after its pidfd became readable;
+ * returns an exit status for burrow (the command's status, or 128+signal). */
+int ns_cmd_status(struct ns_guest *g);
+
+#endif /* BURROW_NS_H */
