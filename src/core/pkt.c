@@ -179,9 +179,7 @@ bool pkt_sub_(struct pkt *p, size_t len, struct pkt *sub, const char *f,
 		sub->err_line = l;
 		return false;
 	}
-	*sub = *p;
-	if (p->iov == &p->one)
-		sub->iov = &sub->one;
+	pkt_clone(sub, p);
 	sub->end = p->off + len;
 	p->off += len;
 	return true;

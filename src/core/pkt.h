@@ -68,6 +68,15 @@ static inline size_t pkt_offset(const struct pkt *p)
 	return p->off;
 }
 
+/* pkt_clone() - @dst becomes an independent copy of cursor @src (a plain
+ * struct copy would leave a single-buffer cursor pointing into @src). */
+static inline void pkt_clone(struct pkt *dst, const struct pkt *src)
+{
+	*dst = *src;
+	if (src->iov == &src->one)
+		dst->iov = &dst->one;
+}
+
 const void *pkt_pull_(struct pkt *p, size_t len, void *buf, const char *f,
 		      int l) __must_check;
 const void *pkt_peek_(struct pkt *p, size_t len, void *buf, const char *f,

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * txq.c - the transmit queue: see txq.h.
+ */
+#include <string.h>
+
+#include "txq.h"
+#include "util.h"
+
+static uint8_t txq_buf[TXQ_SLOTS][FRAME_MAX] __attribute__((aligned(64)));
+static size_t txq_len[TXQ_SLOTS];
+static unsigned int txq_n;	/* committed frames, in slots [0, txq_n) */
+static int txq_reserved;	/* a slot is reserved, not yet committed */
+
+uint8_t *txq_reserve(void)
+{
+	if (txq_n >= TXQ_SLOTS)
+		return NULL;
+	txq_reserved = 1;
+	return txq_buf[txq_n];
+}
+
+void txq_commit(size_t len)
+{
+	ASSERT(txq_reserved && txq_n < TXQ_SLOTS && len <= FRAME_MAX);
+	txq_len[txq_n++] = len;
+	txq_reserved = 0;
+}
+
+unsigned int txq_count(void)
+{
+	return txq_n;
+}
+
+uint8_t *txq_slot_ahead(unsigned int i)
+{
+	ASSERT(txq_n + i < TXQ_SLOTS);
+	return txq_buf[txq_n + i];
+}
+
+unsigned int txq_free(void)
+{
+	return TXQ_SLOTS - txq_n;
+}
+
+uint8_t *txq_frame(unsigned int i, size_t *len)
+{
+	ASSERT(i < txq_n);
+	*len = txq_len[i];
+	return txq_buf[i];
+}
+
+/* Frames are few and flushing normally empties the queue; a partial flush
+ * (transport full) moves only the lengths and the unsent frames down. */
+void txq_consume(unsigned int n)
+{
+	unsigned int i;
+
+	ASSERT(n <= txq_n);
+	if (n == txq_n) {
+		txq_n = 0;
+		return;
+	}
+	for (i = n; i < txq_n; i++) {
+		memmove(txq_buf[i - n], txq_buf[i], txq_len[i]);
+		txq_len[i - n] = txq_len[i];
+	}
+	txq_n -= n;
+}

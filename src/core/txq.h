@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * txq.h - frames queued for the guest.
+ *
+ * Theory of operation: a fixed array of frame slots, allocated once (BSS).
+ * Producers (responders, flows reading host sockets) reserve a slot, build
+ * a frame in it in place (for datagrams the payload is received straight
+ * into the slot behind the space for headers), and commit its length. The
+ * loop has the transport flush the queue once per iteration. When the
+ * queue is full, txq_reserve() returns NULL: a responder drops its reply
+ * (the guest retries) and a flow stops reading its socket, leaving data in
+ * the kernel until the next iteration, so nothing grows.
+ */
+#ifndef BURROW_TXQ_H
+#define BURROW_TXQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TXQ_SLOTS 128
+#define FRAME_MAX (65536 + 64) /* largest frame: 64 KiB L3 + L2 */
+
+/* txq_reserve() - a free slot of FRAME_MAX bytes, or NULL if the queue is
+ * full. Only one slot may be reserved at a time. */
+uint8_t *txq_reserve(void);
+/* txq_commit() - queue the reserved slot as a frame of @len bytes. */
+void txq_commit(size_t len);
+/* txq_count() - frames queued. */
+unsigned int txq_count(void);
+/* txq_frame() - frame @i (0 <= i < txq_count()), its length in @len. */
+uint8_t *txq_frame(unsigned int i, size_t *len);
+/* txq_consume() - drop the first @n frames (sent, or given up on). */
+void txq_consume(unsigned int n);
+/* txq_slot_ahead() - the buffer of the @i-th free slot (i < txq_free()),
+ * for receiving several datagrams at once: slot 0 is the one the next
+ * txq_reserve() returns, slot 1 the one after its commit, and so on. */
+uint8_t *txq_slot_ahead(unsigned int i);
+/* txq_free() - slots still free. */
+unsigned int txq_free(void);
+
+#endif /* BURROW_TXQ_H */

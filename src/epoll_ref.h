@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * epoll_ref.h - every kind of file descriptor the loop waits on, and the
+ * packed tag each one carries in its epoll data: the loop dispatches with
+ * one switch on the kind, never a search.
+ */
+#ifndef BURROW_EPOLL_REF_H
+#define BURROW_EPOLL_REF_H
+
+#include <assert.h>
+#include <stdint.h>
+
+enum epoll_kind {
+	EPOLL_KIND_NONE,
+	EPOLL_KIND_TAP,	       /* the tap device: frames from the guest */
+	EPOLL_KIND_CMD,	       /* pidfd of the command in the namespace */
+	EPOLL_KIND_SIGNAL,     /* signalfd: SIGTERM, SIGINT, SIGHUP */
+	EPOLL_KIND_TIMER,      /* timerfd: once a second, flow expiry */
+	EPOLL_KIND_UDP,	       /* a UDP flow's own host socket */
+	EPOLL_KIND_UDP_LISTEN, /* a -u forward: listening host socket */
+	EPOLL_KIND_ICMP,       /* an echo flow's ping socket */
+	EPOLL_KIND_COUNT,
+};
+
+union epoll_ref {
+	struct {
+		uint32_t kind : 8; /* enum epoll_kind */
+		uint32_t idx : 24; /* flow index, forward index, ... */
+		int32_t fd;	   /* the descriptor itself */
+	};
+	uint64_t u64;
+};
+static_assert(sizeof(union epoll_ref) == sizeof(uint64_t),
+	      "epoll_ref must fit epoll_data");
+static_assert(EPOLL_KIND_COUNT <= 256, "epoll kind must fit 8 bits");
+
+#endif /* BURROW_EPOLL_REF_H */

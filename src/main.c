@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - start-up, and the epoll loop with its one dispatch switch.
+ *
+ * Each iteration: wait, dispatch every ready descriptor by the kind in its
+ * tag (frames from the tap go up through net/, datagrams from host sockets
+ * come down as frames into the txq), then flush the txq to the transport
+ * once.
+ *
+ * #syscalls epoll_wait epoll_ctl read timerfd_settime
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "core/frame.h"
+#include "core/log.h"
+#include "core/pcap.h"
+#include "core/pkt.h"
+#include "core/txq.h"
+#include "epoll_ref.h"
+#include "flow/flow.h"
+#include "flow/icmp.h"
+#include "flow/udp.h"
+#include "net/net.h"
+#include "ns/ns.h"
+#include "transport/tap.h"
+
+#define EVENTS_MAX 64
+#define RA_INTERVAL 300 /* seconds between unsolicited RAs */
+
+static struct conf conf;
+
+/* now_sec() - monotonic seconds, for timeouts. */
+static time_t now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ts.tv_sec;
+}
+
+static void epoll_add(int epfd, int fd, enum epoll_kind kind)
+{
+	union epoll_ref ref = { .kind = kind, .fd = fd };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ref.u64 };
+
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev))
+		die_perror("epoll_ctl");
+}
+
+/* main_tap_ready() - read a batch of frames and hand each up. */
+static bool main_tap_ready(time_t now)
+{
+	struct iovec frames[TAP_RX_BATCH];
+	unsigned int n, i;
+	bool gone;
+
+	n = tap_rx(frames, &gone);
+	for (i = 0; i < n; i++) {
+		struct net_l4 l4;
+		struct pkt p;
+
+		pkt_init(&p, &frames[i], 1);
+		if (net_frame_in(&conf, &p, &l4) != NET_FLOW)
+			continue;
+		if (l4.proto == IPPROTO_UDP)
+			udp_from_guest(&conf, &l4, now);
+		else
+			icmp_from_guest(&conf, &l4, now);
+	}
+	return !gone;
+}
+
+/* main_signal() - returns true if burrow should exit. */
+static bool main_signal(int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return false;
+	info("signal %u received, exiting", si.ssi_signo);
+	return true;
+}
+
+static void main_stats(void)
+{
+	unsigned int i;
+
+	debug("tap: rx %lu frames %lu bytes, tx %lu frames %lu bytes, "
+	      "tx dropped %lu", tap_stats.rx_frames, tap_stats.rx_bytes,
+	      tap_stats.tx_frames, tap_stats.tx_bytes, tap_stats.tx_drop);
+	for (i = 0; i < NET_VERDICT_COUNT; i++) {
+		if (net_drops[i])
+			debug("dropped: %s: %lu", net_verdict_name[i],
+			      net_drops[i]);
+	}
+}
+
+/* main_daemonize() - detach into the background; the parent exits 0. */
+static void main_daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		die_perror("fork");
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		die_perror("setsid");
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+}
+
+static void main_pidfile(const char *path)
+{
+	FILE *f;
+
+	if (!*path)
+		return;
+	f = fopen(path, "we");
+	if (!f)
+		die("-P: cannot write %s: %s", path, strerror(errno));
+	fprintf(f, "%d\n", getpid());
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	struct epoll_event ev[EVENTS_MAX];
+	time_t last_ra = 0;
+	struct ns_guest g;
+	sigset_t mask;
+	int epfd, sfd, tfd, status = 0;
+	bool run = true;
+
+	conf_parse(&conf, argc, argv);
+	if (conf.trace)
+		log_level = LOG_LVL_TRACE;
+	else if (conf.debug)
+		log_level = LOG_LVL_DEBUG;
+	else if (conf.quiet)
+		log_level = LOG_LVL_WARN;
+	memcpy(frame_mac.our, conf.our_mac, 6);
+	signal(SIGPIPE, SIG_IGN);
+
+	pcap_open(conf.pcap);
+	ns_setup(&conf, &g);
+
+	if (!conf.cmd_n && g.cmd_pid < 0 && !conf.foreground)
+		main_daemonize();
+	main_pidfile(conf.pidfile);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		die_perror("sigprocmask");
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || epfd < 0)
+		die_perror("cannot set up the event loop");
+	if (timerfd_settime(tfd, 0, &its, NULL))
+		die_perror("timerfd_settime");
+
+	tap_init(g.tap_fd);
+	epoll_add(epfd, g.tap_fd, EPOLL_KIND_TAP);
+	epoll_add(epfd, sfd, EPOLL_KIND_SIGNAL);
+	epoll_add(epfd, tfd, EPOLL_KIND_TIMER);
+	if (g.cmd_pidfd >= 0)
+		epoll_add(epfd, g.cmd_pidfd, EPOLL_KIND_CMD);
+	udp_init(&conf, epfd);
+	icmp_init(epfd);
+
+	ns_go(&g);
+
+	while (run) {
+		int n = epoll_wait(epfd, ev, EVENTS_MAX, -1), i;
+		time_t now = now_sec();
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die_perror("epoll_wait");
+		}
+		for (i = 0; i < n; i++) {
+			union epoll_ref ref = { .u64 = ev[i].data.u64 };
+			uint64_t ticks;
+
+			switch ((enum epoll_kind)ref.kind) {
+			case EPOLL_KIND_TAP:
+				if (!main_tap_ready(now)) {
+					info("tap device gone, exiting");
+					run = false;
+				}
+				break;
+			case EPOLL_KIND_UDP:
+				udp_sock_ready(&conf, ref, now);
+				break;
+			case EPOLL_KIND_UDP_LISTEN:
+				udp_listen_ready(&conf, ref, now);
+				break;
+			case EPOLL_KIND_ICMP:
+				icmp_sock_ready(&conf, ref, now);
+				break;
+			case EPOLL_KIND_TIMER:
+				if (read(tfd, &ticks, sizeof(ticks)) < 0)
+					break;
+				udp_timer(now);
+				icmp_timer(now);
+				if (now - last_ra >= RA_INTERVAL) {
+					net_ra_periodic(&conf);
+					last_ra = now;
+				}
+				break;
+			case EPOLL_KIND_SIGNAL:
+				if (main_signal(sfd))
+					run = false;
+				break;
+			case EPOLL_KIND_CMD:
+				status = ns_cmd_status(&g);
+				debug("command exited with status %d", status);
+				run = false;
+				break;
+			case EPOLL_KIND_NONE:
+			case EPOLL_KIND_COUNT:
+				ASSERT(0);
+			}
+		}
+		tap_flush();
+	}
+	main_stats();
+	if (*conf.pidfile)
+		unlink(conf.pidfile);
+	return status;
+}
