@@ -7,6 +7,7 @@
 #define BURROW_CONF_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -14,14 +15,14 @@
 
 #include "fwd_spec.h"
 
-#define CONF_DNS_MAX 3	      /* resolvers handed to the guest, per family */
-#define CONF_SEARCH_MAX 6     /* search domains */
-#define CONF_SEARCH_LEN 254   /* longest search domain, in text form */
-#define CONF_RESOLVERS_MAX 4  /* host resolvers we forward to, per family */
+#define CONF_DNS_MAX 3	     /* resolvers handed to the guest, per family */
+#define CONF_SEARCH_MAX 6    /* search domains */
+#define CONF_SEARCH_LEN 254  /* longest search domain, in text form */
+#define CONF_RESOLVERS_MAX 4 /* host resolvers we forward to, per family */
 #define CONF_MTU_MIN 68
 #define CONF_MTU_MAX 65520
 #define CONF_MTU_DEFAULT 65520
-#define CONF_MTU6_MIN 1280    /* below this IPv6 is disabled on the link */
+#define CONF_MTU6_MIN 1280 /* below this IPv6 is disabled on the link */
 
 enum conf_mode {
 	CONF_MODE_NS, /* pasta-like: a network namespace behind a tap */
@@ -32,21 +33,21 @@ struct conf {
 	enum conf_mode mode;
 
 	/* Families */
-	bool v4;		/* IPv4 enabled (not -6 only, and usable) */
-	bool v6;		/* IPv6 enabled */
+	bool v4; /* IPv4 enabled (not -6 only, and usable) */
+	bool v6; /* IPv6 enabled */
 
 	/* IPv4 as seen by the guest */
-	struct in_addr addr4;	/* guest address (-a) */
-	unsigned int prefix4;	/* prefix length (-n) */
-	struct in_addr gw4;	/* gateway (-g); reaches the host itself */
+	struct in_addr addr4; /* guest address (-a) */
+	unsigned int prefix4; /* prefix length (-n) */
+	struct in_addr gw4;   /* gateway (-g); reaches the host itself */
 	struct in_addr dns4[CONF_DNS_MAX]; /* DNS servers handed out (-D) */
 	unsigned int dns4_n;
 
 	/* IPv6 as seen by the guest */
-	struct in6_addr addr6;	 /* guest global address */
-	unsigned int prefix6;	 /* on-link prefix length, normally 64 */
-	struct in6_addr gw6;	 /* gateway global address; reaches the host */
-	struct in6_addr ll6;	 /* our link-local address: router, NDP */
+	struct in6_addr addr6; /* guest global address */
+	unsigned int prefix6;  /* on-link prefix length, normally 64 */
+	struct in6_addr gw6;   /* gateway global address; reaches the host */
+	struct in6_addr ll6;   /* our link-local address: router, NDP */
 	struct in6_addr dns6[CONF_DNS_MAX];
 	unsigned int dns6_n;
 
@@ -67,18 +68,18 @@ struct conf {
 	unsigned int resolver6_n;
 
 	/* Link */
-	uint8_t our_mac[6];	/* our (the gateway's) MAC address */
-	unsigned int mtu;	/* --mtu, announced by DHCP and RA */
-	char ifname[IFNAMSIZ];	/* -I: tap name inside the namespace */
+	uint8_t our_mac[6];    /* our (the gateway's) MAC address */
+	unsigned int mtu;      /* --mtu, announced by DHCP and RA */
+	char ifname[IFNAMSIZ]; /* -I: tap name inside the namespace */
 
 	/* Services */
 	bool no_dhcp, no_ndp, no_dhcpv6, no_ra;
-	bool config_net;	/* --config-net: configure the tap ourselves */
-	bool no_map_gw;		/* --no-map-gw: gateway is not the host */
+	bool config_net; /* --config-net: configure the tap ourselves */
+	bool no_map_gw;	 /* --no-map-gw: gateway is not the host */
 
 	/* Namespace */
-	char netns[PATH_MAX];	/* --netns PATH, or /proc/PID/ns/net; "" new */
-	char userns[PATH_MAX];	/* --userns PATH; "" = none/own */
+	char netns[PATH_MAX];  /* --netns PATH, or /proc/PID/ns/net; "" new */
+	char userns[PATH_MAX]; /* --userns PATH; "" = none/own */
 
 	/* Port forwarding */
 	struct fwd_spec tcp_in;	 /* -t: host ports to the guest */
@@ -87,18 +88,47 @@ struct conf {
 	struct fwd_spec udp_out; /* -U */
 
 	/* Process */
-	bool foreground;	/* -f */
+	bool foreground; /* -f */
 	bool quiet, debug, trace;
 	char pcap[PATH_MAX];	/* --pcap FILE, "" = none */
-	char pidfile[PATH_MAX];	/* -P FILE, "" = none */
+	char pidfile[PATH_MAX]; /* -P FILE, "" = none */
 	char **cmd;		/* command to run (NULL: the user's shell) */
 	int cmd_n;
+
+	/* What the command line gave explicitly (conf_host_defaults() fills
+	 * in the rest from the host) */
+	bool dns_given;	   /* -D given, "none" included */
+	bool search_given; /* -S given, "none" included */
 };
+
+#define CONF_IFNAME_DEFAULT "eth0" /* without a host default route */
+#define CONF_PREFIX6_DEFAULT 64
+/* our_mac default: locally administered, "burrw" */
+#define CONF_MAC_DEFAULT                                                       \
+	{                                                                      \
+		0x02, 0x62, 0x75, 0x72, 0x72, 0x77                             \
+	}
 
 /* conf_parse() - fill @c from the command line and the host's network
  * state (default route, addresses, resolv.conf). On any bad option or
  * value prints one line naming the option and the reason and exits 1;
  * --help and --version print and exit 0. */
 void conf_parse(struct conf *c, int argc, char **argv);
+
+/* conf_parse_args() - the command-line half of conf_parse(): zero @c, set
+ * the built-in defaults, apply the options. No host lookups (testable).
+ * Returns 0 to go on; 1 if --help or --version was printed to stdout (the
+ * caller exits 0); -1 on a bad option or value, with one line "OPTION:
+ * reason" (the option as the user spelled it, no "burrow: " prefix, no
+ * newline) in @err. Leaves getopt's state reset for the next call. */
+int conf_parse_args(struct conf *c, int argc, char **argv, char *err,
+		    size_t err_len);
+
+/* conf_host_defaults() - the host half: fill whatever the options left
+ * open from the host's default routes, addresses (netlink) and
+ * /etc/resolv.conf, as --help describes. Dies with one line if neither
+ * IPv4 nor IPv6 is left usable. Defined in conf_host.c, so that programs
+ * using only conf_parse_args() do not need netlink. */
+void conf_host_defaults(struct conf *c);
 
 #endif /* BURROW_CONF_H */

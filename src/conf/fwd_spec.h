@@ -5,10 +5,20 @@
  *
  * Grammar (one option value; an option may be given several times, each
  * adding rules):
- *   none | auto | all[:...] |
+ *   none | auto |
  *   [ADDR[%IFNAME]/]ITEM[,ITEM...]
- *   ITEM := PORT[-PORT][:PORT[-PORT]] | ~PORT[-PORT]
- * A list made of exclusions only means "all but these".
+ *   ITEM := PORT[-PORT][:PORT[-PORT]] | ~PORT[-PORT] | all
+ *   ADDR := IPv4 | IPv6 | [IPv6]   (IFNAME may also sit inside the brackets)
+ * Ports are 1-65535; a mapped range has the length of its source range.
+ * A list made of exclusions only (or "all", optionally with exclusions)
+ * means "all but these": FWD_MODE_ALL, stored as one rule 1-65535 mapped to
+ * itself (carrying the bind address, if any) plus the exclusion bitmap. The
+ * parser is pure, so it does not know the host's ephemeral port range:
+ * the caller binds only the ports below it. A later value made of
+ * exclusions only, given after explicit rules, just adds exclusions.
+ * none and auto stand alone, and no rule may be added after them (nor they
+ * after rules). A host port may appear in one rule only, whatever the bind
+ * address: "port N is forwarded twice" otherwise.
  */
 #ifndef BURROW_FWD_SPEC_H
 #define BURROW_FWD_SPEC_H
@@ -31,20 +41,20 @@ enum fwd_mode {
 };
 
 struct fwd_rule {
-	bool has_addr;		/* bind to @addr only */
-	int af;			/* AF_INET or AF_INET6 when has_addr */
-	struct in_addr addr4;	/* bind address, AF_INET */
-	struct in6_addr addr6;	/* bind address, AF_INET6 */
-	char ifname[IFNAMSIZ];	/* "" or bind-to-device name */
-	uint16_t first, last;	/* host-side range, inclusive */
-	uint16_t to;		/* guest-side port for @first */
+	bool has_addr;	       /* bind to @addr only */
+	int af;		       /* AF_INET or AF_INET6 when has_addr */
+	struct in_addr addr4;  /* bind address, AF_INET */
+	struct in6_addr addr6; /* bind address, AF_INET6 */
+	char ifname[IFNAMSIZ]; /* "" or bind-to-device name */
+	uint16_t first, last;  /* host-side range, inclusive */
+	uint16_t to;	       /* guest-side port for @first */
 };
 
 struct fwd_spec {
 	enum fwd_mode mode;
-	unsigned int n;			    /* rules used */
+	unsigned int n;			     /* rules used */
 	struct fwd_rule rule[FWD_RULES_MAX]; /* in order of appearance */
-	uint8_t excl[65536 / 8];	    /* bitmap of excluded host ports */
+	uint8_t excl[65536 / 8];	     /* bitmap of excluded host ports */
 };
 
 /* fwd_spec_parse() - parse one option value @s and add it to @spec.
@@ -54,9 +64,11 @@ int fwd_spec_parse(struct fwd_spec *spec, const char *s, char *why,
 		   size_t why_len);
 
 /* fwd_spec_lookup() - whether host port @port is forwarded by @spec, and
- * if so the guest port in @to and the rule's index in @rule (may be NULL).
- * FWD_MODE_ALL maps every non-excluded port to itself. */
-bool fwd_spec_lookup(const struct fwd_spec *spec, uint16_t port,
-		     uint16_t *to, unsigned int *rule);
+ * if so the guest port in @to and the rule's index in @rule (either may be
+ * NULL). FWD_MODE_ALL maps every non-excluded port to itself (ephemeral
+ * ports included: the caller filters those). FWD_MODE_AUTO, NONE and UNSET
+ * forward nothing here: auto's ports are decided at run time. */
+bool fwd_spec_lookup(const struct fwd_spec *spec, uint16_t port, uint16_t *to,
+		     unsigned int *rule);
 
 #endif /* BURROW_FWD_SPEC_H */

@@ -12,9 +12,11 @@
 #include "../conf/conf.h"
 
 struct ns_guest {
-	int tap_fd;	/* the tap device (IFF_TAP | IFF_NO_PI), nonblocking */
-	pid_t cmd_pid;	/* the command we run in the namespace, or -1 */
-	int cmd_pidfd;	/* pidfd of cmd_pid (readable when it exits), or -1 */
+	int tap_fd;    /* the tap device (IFF_TAP | IFF_NO_PI), nonblocking */
+	pid_t cmd_pid; /* the command we run in the namespace, or -1 */
+	int cmd_pidfd; /* pidfd of cmd_pid (readable when it exits), or -1 */
+	int ctl_fd;    /* our end of the socket to the command's starter,
+			 * until ns_go(); -1 when not (or no longer) used */
 };
 
 /* ns_setup() - set up the guest side for @c and fill @g. Dies with one
@@ -25,6 +27,12 @@ struct ns_guest {
  * namespace (and --userns, if given) is joined from a short-lived child,
  * no command is run. The caller stays in its own namespaces. */
 void ns_setup(const struct conf *c, struct ns_guest *g);
+
+/* ns_go() - let the command start: called by the main loop right before
+ * it enters the loop, once burrow is ready to serve the tap. Does nothing
+ * with --netns (no command) or when called again. Never fails: if the
+ * command's starter is already gone, its pidfd tells the loop. */
+void ns_go(struct ns_guest *g);
 
 /* ns_cmd_status() - reap the command after its pidfd became readable;
  * returns an exit status for burrow (the command's status, or 128+signal). */
