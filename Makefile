@@ -45,6 +45,13 @@ LIBS := -lseccomp
 
 B := build/$(BUILD)
 
+# Quiet by default: make V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 LIB_SRCS := $(sort $(wildcard src/core/*.c src/conf/*.c src/transport/*.c \
 	src/net/*.c src/flow/*.c src/ns/*.c src/sandbox/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
@@ -62,27 +69,30 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/%.c=%)
 ifeq ($(BUILD),release)
 all: burrow
 burrow: $(B)/burrow
-	cp $< $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 else
 all: $(B)/burrow
 endif
 
 $(B)/burrow: $(MAIN_OBJ) $(B)/libburrow.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/libburrow.a: $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Unit tests: one binary per tests/unit/test_*.c, linked against the real
 # library (only system calls are shimmed, inside the tests).
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libburrow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(B)/libburrow.a \
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(B)/libburrow.a \
 		$(ALL_LDFLAGS) -lcmocka $(LIBS)
 
 unit: $(UNIT_BINS)
@@ -101,14 +111,16 @@ FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FZ)/%.o)
 
 $(FZ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -c -o $@ $<
+	@echo "  CLANG   $@"
+	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FZ)/libburrow.a: $(FUZZ_LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ)/libburrow.a
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 fuzz-build: $(FUZZ_NAMES:%=$(FZ)/%)
 
@@ -126,7 +138,8 @@ fuzz: fuzz-build
 $(B)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
 		$(B)/libburrow.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+	@echo "  REPLAY  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
 
 fuzz-replay: $(FUZZ_NAMES:fuzz_%=$(B)/tests/fuzz/replay_%)
 	@set -e; for f in $(FUZZ_NAMES:fuzz_%=%); do \

@@ -51,8 +51,8 @@ static time_t now_sec(void)
 
 static void epoll_add(int epfd, int fd, enum epoll_kind kind)
 {
-	union epoll_ref ref = { .kind = kind, .fd = fd };
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ref.u64 };
+	union epoll_ref ref = {.kind = kind, .fd = fd};
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ref.u64};
 
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev))
 		die_perror("epoll_ctl");
@@ -97,8 +97,9 @@ static void main_stats(void)
 	unsigned int i;
 
 	debug("tap: rx %lu frames %lu bytes, tx %lu frames %lu bytes, "
-	      "tx dropped %lu", tap_stats.rx_frames, tap_stats.rx_bytes,
-	      tap_stats.tx_frames, tap_stats.tx_bytes, tap_stats.tx_drop);
+	      "tx dropped %lu",
+	      tap_stats.rx_frames, tap_stats.rx_bytes, tap_stats.tx_frames,
+	      tap_stats.tx_bytes, tap_stats.tx_drop);
 	for (i = 0; i < NET_VERDICT_COUNT; i++) {
 		if (net_drops[i])
 			debug("dropped: %s: %lu", net_verdict_name[i],
@@ -141,7 +142,7 @@ static void main_pidfile(const char *path)
 
 int main(int argc, char **argv)
 {
-	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	struct itimerspec its = {.it_interval = {1, 0}, .it_value = {1, 0}};
 	struct epoll_event ev[EVENTS_MAX];
 	time_t last_ra = 0;
 	struct ns_guest g;
@@ -201,7 +202,7 @@ int main(int argc, char **argv)
 			die_perror("epoll_wait");
 		}
 		for (i = 0; i < n; i++) {
-			union epoll_ref ref = { .u64 = ev[i].data.u64 };
+			union epoll_ref ref = {.u64 = ev[i].data.u64};
 			uint64_t ticks;
 
 			switch ((enum epoll_kind)ref.kind) {

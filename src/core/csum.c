@@ -47,7 +47,7 @@ uint16_t csum(const void *buf, size_t len, uint32_t sum)
 
 struct csum_state {
 	uint32_t sum;
-	int odd;     /* a byte is pending from the previous piece */
+	int odd; /* a byte is pending from the previous piece */
 	uint8_t pending;
 };
 
@@ -59,7 +59,7 @@ static void csum_piece(const void *data, size_t len, void *arg)
 	if (!len)
 		return;
 	if (st->odd) {
-		uint8_t w[2] = { st->pending, d[0] };
+		uint8_t w[2] = {st->pending, d[0]};
 
 		st->sum = csum_add(st->sum, w, 2);
 		d++;
@@ -76,7 +76,7 @@ static void csum_piece(const void *data, size_t len, void *arg)
 
 uint32_t csum_pkt(const struct pkt *p, uint32_t sum)
 {
-	struct csum_state st = { .sum = sum };
+	struct csum_state st = {.sum = sum};
 
 	pkt_iter(p, csum_piece, &st);
 	if (st.odd)

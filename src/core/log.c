@@ -14,12 +14,11 @@
 enum log_level log_level = LOG_LVL_INFO;
 
 static const char *const log_level_name[] = {
-	[LOG_LVL_ERR] = "error",  [LOG_LVL_WARN] = "warning",
-	[LOG_LVL_INFO] = "info",  [LOG_LVL_DEBUG] = "debug",
+	[LOG_LVL_ERR] = "error",   [LOG_LVL_WARN] = "warning",
+	[LOG_LVL_INFO] = "info",   [LOG_LVL_DEBUG] = "debug",
 	[LOG_LVL_TRACE] = "trace",
 };
-static_assert(ARRAY_SIZE(log_level_name) == LOG_LVL_COUNT,
-	      "log level names");
+static_assert(ARRAY_SIZE(log_level_name) == LOG_LVL_COUNT, "log level names");
 
 /* log_msg() - print one line "burrow: LEVEL: message" to stderr. */
 void log_msg(enum log_level lvl, const char *fmt, ...)

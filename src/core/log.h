@@ -33,20 +33,20 @@ void die_perror(const char *what) __attribute__((noreturn));
 #define err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
-#define debug(...)                                                       \
-	do {                                                             \
-		if (log_level >= LOG_LVL_DEBUG)                          \
-			log_msg(LOG_LVL_DEBUG, __VA_ARGS__);             \
+#define debug(...)                                                             \
+	do {                                                                   \
+		if (log_level >= LOG_LVL_DEBUG)                                \
+			log_msg(LOG_LVL_DEBUG, __VA_ARGS__);                   \
 	} while (0)
-#define trace(...)                                                       \
-	do {                                                             \
-		if (unlikely(log_level >= LOG_LVL_TRACE))                \
-			log_msg(LOG_LVL_TRACE, __VA_ARGS__);             \
+#define trace(...)                                                             \
+	do {                                                                   \
+		if (unlikely(log_level >= LOG_LVL_TRACE))                      \
+			log_msg(LOG_LVL_TRACE, __VA_ARGS__);                   \
 	} while (0)
 
 /* One rate limiter per call site: at most one message per interval. */
 struct log_rl {
-	time_t last;		/* second of the last printed message */
+	time_t last;		  /* second of the last printed message */
 	unsigned long suppressed; /* messages dropped since then */
 };
 
@@ -54,13 +54,13 @@ bool log_rl_allow(struct log_rl *rl, unsigned long *suppressed);
 
 /* warn_rl() - a warning printed at most once every 5 seconds per site;
  * the count of suppressed ones is appended. */
-#define warn_rl(fmt, ...)                                                \
-	do {                                                             \
-		static struct log_rl rl_;                                \
-		unsigned long sup_;                                      \
-		if (log_rl_allow(&rl_, &sup_))                           \
-			log_msg(LOG_LVL_WARN, fmt " (%lu suppressed)",   \
-				##__VA_ARGS__, sup_);                    \
+#define warn_rl(fmt, ...)                                                      \
+	do {                                                                   \
+		static struct log_rl rl_;                                      \
+		unsigned long sup_;                                            \
+		if (log_rl_allow(&rl_, &sup_))                                 \
+			log_msg(LOG_LVL_WARN, fmt " (%lu suppressed)",         \
+				##__VA_ARGS__, sup_);                          \
 	} while (0)
 
 /* Escape untrusted bytes for a log line: printable ASCII is kept, the

@@ -35,8 +35,11 @@ struct pcap_rec_hdr {
 void pcap_open(const char *path)
 {
 	struct pcap_file_hdr h = {
-		.magic = PCAP_MAGIC, .major = 2, .minor = 4,
-		.snaplen = PCAP_SNAPLEN, .linktype = PCAP_LINKTYPE_ETHERNET,
+		.magic = PCAP_MAGIC,
+		.major = 2,
+		.minor = 4,
+		.snaplen = PCAP_SNAPLEN,
+		.linktype = PCAP_LINKTYPE_ETHERNET,
 	};
 
 	if (!path || !*path)
@@ -81,8 +84,7 @@ void pcap_frame(const struct iovec *iov, unsigned int n, size_t len)
 
 void pcap_frame_buf(const void *buf, size_t len)
 {
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
-			     .iov_len = len };
+	struct iovec iov = {.iov_base = (void *)(uintptr_t)buf, .iov_len = len};
 
 	pcap_frame(&iov, 1, len);
 }

@@ -54,8 +54,7 @@ static bool pkt_check(struct pkt *p, size_t len, const char *f, int l)
 
 /* pkt_locate() - the segment holding absolute offset @off, and the offset
  * within it. Caller guarantees @off < total length. */
-static unsigned int pkt_locate(const struct pkt *p, size_t off,
-			       size_t *seg_off)
+static unsigned int pkt_locate(const struct pkt *p, size_t off, size_t *seg_off)
 {
 	unsigned int i;
 
@@ -169,8 +168,7 @@ bool pkt_narrow_(struct pkt *p, size_t len, const char *f, int l)
 	return true;
 }
 
-bool pkt_sub_(struct pkt *p, size_t len, struct pkt *sub, const char *f,
-	      int l)
+bool pkt_sub_(struct pkt *p, size_t len, struct pkt *sub, const char *f, int l)
 {
 	if (!pkt_check(p, len, f, l)) {
 		memset(sub, 0, sizeof(*sub));

@@ -85,12 +85,9 @@ bool pkt_skip_(struct pkt *p, size_t len, const char *f, int l) __must_check;
 bool pkt_copy_(struct pkt *p, void *dst, size_t len, const char *f,
 	       int l) __must_check;
 bool pkt_u8_(struct pkt *p, uint8_t *v, const char *f, int l) __must_check;
-bool pkt_be16_(struct pkt *p, uint16_t *v, const char *f,
-	       int l) __must_check;
-bool pkt_be32_(struct pkt *p, uint32_t *v, const char *f,
-	       int l) __must_check;
-bool pkt_narrow_(struct pkt *p, size_t len, const char *f,
-		 int l) __must_check;
+bool pkt_be16_(struct pkt *p, uint16_t *v, const char *f, int l) __must_check;
+bool pkt_be32_(struct pkt *p, uint32_t *v, const char *f, int l) __must_check;
+bool pkt_narrow_(struct pkt *p, size_t len, const char *f, int l) __must_check;
 bool pkt_sub_(struct pkt *p, size_t len, struct pkt *sub, const char *f,
 	      int l) __must_check;
 

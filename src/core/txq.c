@@ -9,8 +9,8 @@
 
 static uint8_t txq_buf[TXQ_SLOTS][FRAME_MAX] __attribute__((aligned(64)));
 static size_t txq_len[TXQ_SLOTS];
-static unsigned int txq_n;	/* committed frames, in slots [0, txq_n) */
-static int txq_reserved;	/* a slot is reserved, not yet committed */
+static unsigned int txq_n; /* committed frames, in slots [0, txq_n) */
+static int txq_reserved;   /* a slot is reserved, not yet committed */
 
 uint8_t *txq_reserve(void)
 {

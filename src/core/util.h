@@ -26,10 +26,10 @@ void util_assert_fail(const char *cond, const char *file, int line)
 	__attribute__((noreturn));
 
 /* ASSERT() - an internal invariant; stays on in every build. */
-#define ASSERT(cond)                                                     \
-	do {                                                             \
-		if (unlikely(!(cond)))                                   \
-			util_assert_fail(#cond, __FILE__, __LINE__);     \
+#define ASSERT(cond)                                                           \
+	do {                                                                   \
+		if (unlikely(!(cond)))                                         \
+			util_assert_fail(#cond, __FILE__, __LINE__);           \
 	} while (0)
 
 /* Read and write big-endian values at any (unaligned) address. */

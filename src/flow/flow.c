@@ -16,8 +16,7 @@ const char *const flow_type_name[] = {
 	[FLOW_UDP] = "UDP",
 	[FLOW_ICMP] = "ICMP",
 };
-static_assert(ARRAY_SIZE(flow_type_name) == FLOW_TYPE_COUNT,
-	      "flow type names");
+static_assert(ARRAY_SIZE(flow_type_name) == FLOW_TYPE_COUNT, "flow type names");
 
 static struct flow flow_tab[FLOW_MAX];
 static uint32_t flow_bucket[FLOW_BUCKETS];

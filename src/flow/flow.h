@@ -36,23 +36,23 @@ extern const char *const flow_type_name[FLOW_TYPE_COUNT];
 /* The guest's view of a flow. Compared with memcmp: build with
  * flow_key_init() so padding is zero. */
 struct flow_key {
-	uint8_t type;		/* enum flow_type */
+	uint8_t type; /* enum flow_type */
 	uint8_t pad;
-	uint16_t gport;		/* guest's port; ICMP: echo identifier */
-	uint16_t rport;		/* remote port as the guest sees it */
+	uint16_t gport; /* guest's port; ICMP: echo identifier */
+	uint16_t rport; /* remote port as the guest sees it */
 	uint16_t pad2;
-	struct in6_addr gaddr;	/* guest address (IPv4-mapped for IPv4) */
-	struct in6_addr raddr;	/* remote address as the guest sees it */
+	struct in6_addr gaddr; /* guest address (IPv4-mapped for IPv4) */
+	struct in6_addr raddr; /* remote address as the guest sees it */
 };
 
 struct flow {
-	struct flow_key key;	     /* written by flow.c only */
-	uint32_t next;		     /* hash chain, or free list */
-	int fd;			     /* own host socket, or -1 */
-	int listen_fd;		     /* UDP inbound: the -u socket, or -1 */
-	union sockaddr_inany peer;   /* host-side peer of this flow */
-	uint16_t host_id;	     /* ICMP: identifier our ping socket has */
-	time_t last;		     /* last activity, monotonic seconds */
+	struct flow_key key;	   /* written by flow.c only */
+	uint32_t next;		   /* hash chain, or free list */
+	int fd;			   /* own host socket, or -1 */
+	int listen_fd;		   /* UDP inbound: the -u socket, or -1 */
+	union sockaddr_inany peer; /* host-side peer of this flow */
+	uint16_t host_id;	   /* ICMP: identifier our ping socket has */
+	time_t last;		   /* last activity, monotonic seconds */
 };
 
 /* flow_key_init() - a zeroed key of @type. */

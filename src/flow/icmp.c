@@ -39,8 +39,8 @@ void icmp_init(int epfd)
 static struct flow *icmp_flow_new(const struct conf *c,
 				  const struct flow_key *k)
 {
-	union epoll_ref ref = { .kind = EPOLL_KIND_ICMP };
-	struct epoll_event ev = { .events = EPOLLIN };
+	union epoll_ref ref = {.kind = EPOLL_KIND_ICMP};
+	struct epoll_event ev = {.events = EPOLLIN};
 	struct in6_addr host;
 	struct flow *f;
 	int fd, af;
@@ -55,7 +55,8 @@ static struct flow *icmp_flow_new(const struct conf *c,
 	if (fd < 0) {
 		icmp_stats.sock_err++;
 		warn_rl("ICMP: cannot open a ping socket (%s): check "
-			"net.ipv4.ping_group_range", strerror(errno));
+			"net.ipv4.ping_group_range",
+			strerror(errno));
 		return NULL;
 	}
 	f = flow_alloc(k);
@@ -76,8 +77,7 @@ static struct flow *icmp_flow_new(const struct conf *c,
 	return f;
 }
 
-void icmp_from_guest(const struct conf *c, const struct net_l4 *l4,
-		     time_t now)
+void icmp_from_guest(const struct conf *c, const struct net_l4 *l4, time_t now)
 {
 	static uint8_t scratch[65536];
 	struct pkt msg;
@@ -103,8 +103,8 @@ void icmp_from_guest(const struct conf *c, const struct net_l4 *l4,
 	data = pkt_pull(&msg, len, scratch);
 	if (!data)
 		return;
-	sl = f->peer.sa.sa_family == AF_INET ? sizeof(f->peer.sa4) :
-					       sizeof(f->peer.sa6);
+	sl = f->peer.sa.sa_family == AF_INET ? sizeof(f->peer.sa4)
+					     : sizeof(f->peer.sa6);
 	if (sendto(f->fd, data, len, MSG_DONTWAIT, &f->peer.sa, sl) < 0) {
 		icmp_stats.send_drop++;
 		trace("ICMP: sendto failed: %s", strerror(errno));
@@ -148,8 +148,7 @@ void icmp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now)
 		} else {
 			put_be16(m + 2,
 				 csum(m, (size_t)n,
-				      csum_pseudo6(&f->key.raddr,
-						   &f->key.gaddr,
+				      csum_pseudo6(&f->key.raddr, &f->key.gaddr,
 						   IPPROTO_ICMPV6,
 						   (uint32_t)n)));
 			txq_commit(frame_ip6(slot, frame_mac.guest,

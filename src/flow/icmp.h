@@ -23,8 +23,7 @@ extern struct icmp_stats icmp_stats;
 /* icmp_init() - remember the epoll instance. */
 void icmp_init(int epfd);
 /* icmp_from_guest() - send an echo request through its flow's socket. */
-void icmp_from_guest(const struct conf *c, const struct net_l4 *l4,
-		     time_t now);
+void icmp_from_guest(const struct conf *c, const struct net_l4 *l4, time_t now);
 /* icmp_sock_ready() - echo replies are waiting: queue them for the guest. */
 void icmp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now);
 /* icmp_timer() - close echo flows idle for ICMP_IDLE_TIMEOUT. */

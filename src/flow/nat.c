@@ -38,7 +38,7 @@ bool nat_outbound(const struct conf *c, uint8_t proto,
 		    c->dns_fwd4.s_addr && d.s_addr == c->dns_fwd4.s_addr)
 			return nat_resolver(c, true, host);
 		if (!c->no_map_gw && d.s_addr == c->gw4.s_addr) {
-			struct in_addr lo = { .s_addr = htonl(INADDR_LOOPBACK) };
+			struct in_addr lo = {.s_addr = htonl(INADDR_LOOPBACK)};
 
 			inany_from4(host, lo);
 			return true;

@@ -38,10 +38,10 @@ struct udp_stats udp_stats;
 
 /* A -u forwarding socket. */
 struct udp_listen {
-	int fd;		/* bound host socket */
-	int af;		/* its family */
-	uint16_t port;	/* host port */
-	uint16_t to;	/* guest port */
+	int fd;	       /* bound host socket */
+	int af;	       /* its family */
+	uint16_t port; /* host port */
+	uint16_t to;   /* guest port */
 };
 
 static int udp_epfd = -1;
@@ -50,8 +50,8 @@ static unsigned int udp_listen_n;
 
 /* udp_sock_new() - a non-blocking UDP socket of family @af, bound to
  * @bind_addr:@port (any address if NULL). Returns fd or -errno. */
-static int udp_sock_new(int af, const struct in6_addr *bind_addr,
-			uint16_t port, const char *ifname)
+static int udp_sock_new(int af, const struct in6_addr *bind_addr, uint16_t port,
+			const char *ifname)
 {
 	union sockaddr_inany sa;
 	struct in6_addr any;
@@ -73,7 +73,7 @@ static int udp_sock_new(int af, const struct in6_addr *bind_addr,
 	}
 	if (!bind_addr) {
 		if (af == AF_INET) {
-			struct in_addr a4 = { .s_addr = INADDR_ANY };
+			struct in_addr a4 = {.s_addr = INADDR_ANY};
 
 			inany_from4(&any, a4);
 		} else {
@@ -93,8 +93,8 @@ static int udp_sock_new(int af, const struct in6_addr *bind_addr,
 
 static void udp_epoll_add(int fd, enum epoll_kind kind, uint32_t idx)
 {
-	union epoll_ref ref = { .kind = kind, .idx = idx, .fd = fd };
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ref.u64 };
+	union epoll_ref ref = {.kind = kind, .idx = idx, .fd = fd};
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ref.u64};
 
 	if (epoll_ctl(udp_epfd, EPOLL_CTL_ADD, fd, &ev))
 		die_perror("epoll_ctl");
@@ -126,7 +126,10 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 		    af == AF_INET ? "IPv4" : "IPv6", strerror(-fd));
 	}
 	udp_listen_tab[udp_listen_n] = (struct udp_listen){
-		.fd = fd, .af = af, .port = port, .to = to,
+		.fd = fd,
+		.af = af,
+		.port = port,
+		.to = to,
 	};
 	udp_epoll_add(fd, EPOLL_KIND_UDP_LISTEN, udp_listen_n);
 	udp_listen_n++;
@@ -184,8 +187,7 @@ void udp_init(const struct conf *c, int epfd)
 }
 
 /* udp_flow_new() - an outbound flow for key @k: socket, bind, connect. */
-static struct flow *udp_flow_new(const struct conf *c,
-				 const struct flow_key *k)
+static struct flow *udp_flow_new(const struct conf *c, const struct flow_key *k)
 {
 	union sockaddr_inany sa;
 	struct in6_addr host;
@@ -228,8 +230,7 @@ static struct flow *udp_flow_new(const struct conf *c,
 	return f;
 }
 
-void udp_from_guest(const struct conf *c, const struct net_l4 *l4,
-		    time_t now)
+void udp_from_guest(const struct conf *c, const struct net_l4 *l4, time_t now)
 {
 	static uint8_t scratch[65536];
 	struct pkt payload;
@@ -259,9 +260,9 @@ void udp_from_guest(const struct conf *c, const struct net_l4 *l4,
 	if (f->fd >= 0) {
 		n = send(f->fd, data, len, MSG_DONTWAIT);
 	} else {
-		socklen_t sl = f->peer.sa.sa_family == AF_INET ?
-				       sizeof(f->peer.sa4) :
-				       sizeof(f->peer.sa6);
+		socklen_t sl = f->peer.sa.sa_family == AF_INET
+				       ? sizeof(f->peer.sa4)
+				       : sizeof(f->peer.sa6);
 
 		n = sendto(f->listen_fd, data, len, MSG_DONTWAIT, &f->peer.sa,
 			   sl);
@@ -415,8 +416,8 @@ void udp_listen_ready(const struct conf *c, union epoll_ref ref, time_t now)
 		}
 		f->last = now;
 		/* One datagram at a time: each may belong to a new peer. */
-		udp_deliver(c, &mm[i], 1, &slots[i], poff, maxp, &gaddr,
-			    l->to, &raddr, pport);
+		udp_deliver(c, &mm[i], 1, &slots[i], poff, maxp, &gaddr, l->to,
+			    &raddr, pport);
 	}
 }
 

@@ -30,8 +30,7 @@ extern struct udp_stats udp_stats;
 void udp_init(const struct conf *c, int epfd);
 /* udp_from_guest() - send a guest datagram through its flow's socket,
  * creating the flow if needed. */
-void udp_from_guest(const struct conf *c, const struct net_l4 *l4,
-		    time_t now);
+void udp_from_guest(const struct conf *c, const struct net_l4 *l4, time_t now);
 /* udp_sock_ready() - a flow socket is readable: queue frames for the
  * guest, as many as the txq has room for. */
 void udp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now);

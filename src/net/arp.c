@@ -32,10 +32,9 @@ enum arp_verdict arp_reply(const struct conf *c, struct pkt *msg,
 	uint8_t hlen, plen;
 
 	if (!pkt_be16(msg, &htype) || !pkt_be16(msg, &ptype) ||
-	    !pkt_u8(msg, &hlen) || !pkt_u8(msg, &plen) ||
-	    !pkt_be16(msg, &op) || !pkt_copy(msg, sha, 6) ||
-	    !pkt_copy(msg, spa, 4) || !pkt_copy(msg, tha, 6) ||
-	    !pkt_copy(msg, tpa, 4))
+	    !pkt_u8(msg, &hlen) || !pkt_u8(msg, &plen) || !pkt_be16(msg, &op) ||
+	    !pkt_copy(msg, sha, 6) || !pkt_copy(msg, spa, 4) ||
+	    !pkt_copy(msg, tha, 6) || !pkt_copy(msg, tpa, 4))
 		return ARP_BAD_SHORT;
 	if (htype != 1 || ptype != 0x0800 || hlen != 6 || plen != 4)
 		return ARP_BAD_FORMAT;

@@ -12,11 +12,11 @@
 #define ARP_LEN 28 /* Ethernet/IPv4 ARP message */
 
 enum arp_verdict {
-	ARP_REPLY,	   /* @out holds the reply, send to @dst_mac */
-	ARP_IGNORE,	   /* valid, nothing to answer */
-	ARP_BAD_SHORT,	   /* shorter than an Ethernet/IPv4 ARP message */
-	ARP_BAD_FORMAT,	   /* not Ethernet/IPv4 or wrong address sizes */
-	ARP_BAD_SENDER,	   /* sender MAC multicast or broadcast */
+	ARP_REPLY,	/* @out holds the reply, send to @dst_mac */
+	ARP_IGNORE,	/* valid, nothing to answer */
+	ARP_BAD_SHORT,	/* shorter than an Ethernet/IPv4 ARP message */
+	ARP_BAD_FORMAT, /* not Ethernet/IPv4 or wrong address sizes */
+	ARP_BAD_SENDER, /* sender MAC multicast or broadcast */
 	ARP_VERDICT_COUNT,
 };
 extern const char *const arp_verdict_name[ARP_VERDICT_COUNT];

@@ -13,9 +13,6 @@
 #include "dhcp.h"
 #include "net.h"
 
-#define DHCP_SERVER_PORT 67
-#define DHCP_CLIENT_PORT 68
-
 /* ip4_is_group() - broadcast (limited or directed to the guest's subnet),
  * multicast or class E destinations: never forwarded to the host. */
 static bool ip4_is_group(const struct conf *c, struct in_addr a)
@@ -25,8 +22,7 @@ static bool ip4_is_group(const struct conf *c, struct in_addr a)
 
 	if (h >= 0xe0000000)
 		return true;
-	if (c->prefix4 && c->prefix4 < 31 &&
-	    (h & ~mask) == ~mask &&
+	if (c->prefix4 && c->prefix4 < 31 && (h & ~mask) == ~mask &&
 	    (h & mask) == (ntohl(c->addr4.s_addr) & mask))
 		return true;
 	return false;
@@ -35,7 +31,7 @@ static bool ip4_is_group(const struct conf *c, struct in_addr a)
 /* ip4_dhcp() - run the DHCP responder, queue its reply. */
 static enum net_verdict ip4_dhcp(const struct conf *c, struct pkt *payload)
 {
-	static const struct in_addr bcast = { .s_addr = 0xffffffff };
+	static const struct in_addr bcast = {.s_addr = 0xffffffff};
 	uint8_t *slot = txq_reserve();
 	enum dhcp_verdict v;
 	struct dhcp_out o;
@@ -70,8 +66,8 @@ static enum net_verdict ip4_udp(const struct conf *c, struct pkt *p,
 
 	if (pkt_left(p) < UDP_HLEN)
 		return NET_DROP_UDP;
-	s = csum_pkt(p, csum_pseudo4(src, dst, IPPROTO_UDP,
-				     (uint32_t)pkt_left(p)));
+	s = csum_pkt(
+		p, csum_pseudo4(src, dst, IPPROTO_UDP, (uint32_t)pkt_left(p)));
 	if (!pkt_be16(p, &sport) || !pkt_be16(p, &dport) ||
 	    !pkt_be16(p, &len) || !pkt_be16(p, &sum))
 		return NET_DROP_UDP;
@@ -91,6 +87,10 @@ static enum net_verdict ip4_udp(const struct conf *c, struct pkt *p,
 		return NET_IGNORE;
 	if (!sport || !dport || !src.s_addr)
 		return NET_DROP_UDP;
+
+	if (dport == 53 && c->dns_fwd4.s_addr &&
+	    dst.s_addr == c->dns_fwd4.s_addr && net_dns_check(p) != NET_FLOW)
+		return NET_DROP_DNS;
 
 	l4->proto = IPPROTO_UDP;
 	inany_from4(&l4->src, src);

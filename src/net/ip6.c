@@ -16,8 +16,6 @@
 #include "net.h"
 
 #define IP6_EXT_MAX 8 /* extension headers we walk before giving up */
-#define DHCPV6_CLIENT_PORT 546
-#define DHCPV6_SERVER_PORT 547
 
 /* ip6_ext_walk() - skip hop-by-hop, routing and destination options
  * headers; @nh is updated to the upper-layer protocol. */
@@ -111,8 +109,8 @@ static enum net_verdict ip6_udp(const struct conf *c, struct pkt *p,
 
 	if (pkt_left(p) < UDP_HLEN)
 		return NET_DROP_UDP;
-	s = csum_pkt(p, csum_pseudo6(src, dst, IPPROTO_UDP,
-				     (uint32_t)pkt_left(p)));
+	s = csum_pkt(
+		p, csum_pseudo6(src, dst, IPPROTO_UDP, (uint32_t)pkt_left(p)));
 	if (!pkt_be16(p, &sport) || !pkt_be16(p, &dport) ||
 	    !pkt_be16(p, &len) || !pkt_be16(p, &sum))
 		return NET_DROP_UDP;
@@ -122,7 +120,7 @@ static enum net_verdict ip6_udp(const struct conf *c, struct pkt *p,
 		return NET_DROP_UDP_CSUM;
 
 	if (dport == DHCPV6_SERVER_PORT && sport == DHCPV6_CLIENT_PORT) {
-		struct dhcpv6_in in = { .src = *src };
+		struct dhcpv6_in in = {.src = *src};
 
 		if (c->no_dhcpv6)
 			return NET_IGNORE;
@@ -134,6 +132,10 @@ static enum net_verdict ip6_udp(const struct conf *c, struct pkt *p,
 		return NET_IGNORE;
 	if (!sport || !dport || IN6_IS_ADDR_UNSPECIFIED(src))
 		return NET_DROP_UDP;
+
+	if (dport == 53 && !IN6_IS_ADDR_UNSPECIFIED(&c->dns_fwd6) &&
+	    inany_eq(dst, &c->dns_fwd6) && net_dns_check(p) != NET_FLOW)
+		return NET_DROP_DNS;
 
 	l4->proto = IPPROTO_UDP;
 	l4->src = *src;

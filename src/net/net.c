@@ -8,6 +8,7 @@
 #include "../core/log.h"
 #include "../core/txq.h"
 #include "arp.h"
+#include "dns.h"
 #include "net.h"
 #include "ndp.h"
 
@@ -34,6 +35,7 @@ const char *const net_verdict_name[] = {
 	[NET_DROP_DHCP] = "malformed DHCP",
 	[NET_DROP_NDP] = "malformed NDP",
 	[NET_DROP_DHCPV6] = "malformed DHCPv6",
+	[NET_DROP_DNS] = "malformed DNS query",
 	[NET_DROP_TXQ] = "transmit queue full",
 };
 static_assert(ARRAY_SIZE(net_verdict_name) == NET_VERDICT_COUNT,
@@ -84,8 +86,8 @@ enum net_verdict net_frame_in(const struct conf *c, struct pkt *frame,
 	if (!frame_mac.guest_known || memcmp(frame_mac.guest, src, 6)) {
 		memcpy(frame_mac.guest, src, 6);
 		frame_mac.guest_known = true;
-		debug("guest MAC %02x:%02x:%02x:%02x:%02x:%02x", src[0],
-		      src[1], src[2], src[3], src[4], src[5]);
+		debug("guest MAC %02x:%02x:%02x:%02x:%02x:%02x", src[0], src[1],
+		      src[2], src[3], src[4], src[5]);
 	}
 
 	switch (type) {
@@ -107,6 +109,23 @@ out:
 		trace("frame dropped: %s", net_verdict_name[v]);
 	}
 	return v;
+}
+
+enum net_verdict net_dns_check(const struct pkt *payload)
+{
+	char name[DNS_NAME_TEXT_MAX];
+	enum dns_verdict v;
+	uint16_t qtype;
+	struct pkt q;
+
+	pkt_clone(&q, payload);
+	v = dns_query_check(&q, name, sizeof(name), &qtype);
+	if (v != DNS_OK) {
+		trace("dns: query dropped: %s", dns_verdict_name[v]);
+		return NET_DROP_DNS;
+	}
+	trace("dns: query %s type %u", name, qtype);
+	return NET_FLOW;
 }
 
 void net_ra_periodic(const struct conf *c)

@@ -46,6 +46,7 @@ enum net_verdict {
 	NET_DROP_DHCP,	    /* malformed DHCP request */
 	NET_DROP_NDP,	    /* malformed NDP message */
 	NET_DROP_DHCPV6,    /* malformed DHCPv6 message */
+	NET_DROP_DNS,	    /* malformed query to the DNS forwarder */
 	NET_DROP_TXQ,	    /* a reply did not fit: queue full */
 	NET_VERDICT_COUNT,
 };
@@ -75,6 +76,9 @@ void net_ra_periodic(const struct conf *c);
 /* Internal to net/: the per-family entry points. */
 enum net_verdict net_ip4_in(const struct conf *c, struct pkt *p,
 			    const uint8_t *src_mac, struct net_l4 *l4);
+/* net_dns_check() - validate a query to the DNS forwarder (without moving
+ * @payload); NET_FLOW if it may be forwarded. */
+enum net_verdict net_dns_check(const struct pkt *payload);
 enum net_verdict net_ip6_in(const struct conf *c, struct pkt *p,
 			    const uint8_t *src_mac, struct net_l4 *l4);
 

@@ -19,7 +19,7 @@ static struct conf fz_conf;
 
 static void fz_conf_init(void)
 {
-	static const uint8_t mac[6] = { 0x02, 0x62, 0x75, 0x72, 0x72, 0x77 };
+	static const uint8_t mac[6] = {0x02, 0x62, 0x75, 0x72, 0x72, 0x77};
 	struct conf *c = &fz_conf;
 
 	c->v4 = c->v6 = true;
@@ -63,10 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	a = MIN(a, size);
 	b = MIN(b, size - a);
-	iov[0] = (struct iovec){ (void *)(uintptr_t)data, a };
-	iov[1] = (struct iovec){ (void *)(uintptr_t)(data + a), b };
-	iov[2] = (struct iovec){ (void *)(uintptr_t)(data + a + b),
-				 size - a - b };
+	iov[0] = (struct iovec){(void *)(uintptr_t)data, a};
+	iov[1] = (struct iovec){(void *)(uintptr_t)(data + a), b};
+	iov[2] =
+		(struct iovec){(void *)(uintptr_t)(data + a + b), size - a - b};
 	pkt_init(&p, iov, 3);
 	if (net_frame_in(&fz_conf, &p, &l4) == NET_FLOW) {
 		/* The flow layer reads the whole payload: so do we. */

@@ -10,8 +10,8 @@
 
 #include "core/pkt.h"
 
-static const uint8_t bytes[] = { 0x01, 0x02, 0x03, 0x04, 0x05,
-				 0x06, 0x07, 0x08, 0x09, 0x0a };
+static const uint8_t bytes[] = {0x01, 0x02, 0x03, 0x04, 0x05,
+				0x06, 0x07, 0x08, 0x09, 0x0a};
 
 static void test_read_contiguous(void **state)
 {
@@ -41,9 +41,9 @@ static void test_read_contiguous(void **state)
 static void test_segments(void **state)
 {
 	struct iovec iov[3] = {
-		{ (void *)(uintptr_t)bytes, 3 },
-		{ (void *)(uintptr_t)(bytes + 3), 1 },
-		{ (void *)(uintptr_t)(bytes + 4), 6 },
+		{(void *)(uintptr_t)bytes, 3},
+		{(void *)(uintptr_t)(bytes + 3), 1},
+		{(void *)(uintptr_t)(bytes + 4), 6},
 	};
 	uint8_t buf[8];
 	const uint8_t *d;
