@@ -87,6 +87,18 @@ $(B)/%.o: %.c
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The seccomp allow-list: tools/syscalls.sh collects the #syscalls lines of
+# every source into syscalls.h, which only seccomp.c includes.
+SYSCALL_SRCS := $(sort $(wildcard src/*.[ch] src/*/*.[ch]))
+
+%/syscalls.h: tools/syscalls.sh $(SYSCALL_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)tools/syscalls.sh $@ $(SYSCALL_SRCS)
+
+$(B)/src/sandbox/seccomp.o: $(B)/syscalls.h
+$(B)/src/sandbox/seccomp.o: ALL_CFLAGS += -I$(B)
+
 # Unit tests: one binary per tests/unit/test_*.c, linked against the real
 # library (only system calls are shimmed, inside the tests).
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libburrow.a
@@ -113,6 +125,9 @@ $(FZ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CLANG   $@"
 	$(Q)clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FZ)/src/sandbox/seccomp.o: $(FZ)/syscalls.h
+$(FZ)/src/sandbox/seccomp.o: FUZZ_CFLAGS += -I$(FZ)
 
 $(FZ)/libburrow.a: $(FUZZ_LIB_OBJS)
 	$(Q)rm -f $@

@@ -19,6 +19,8 @@ enum epoll_kind {
 	EPOLL_KIND_UDP,	       /* a UDP flow's own host socket */
 	EPOLL_KIND_UDP_LISTEN, /* a -u forward: listening host socket */
 	EPOLL_KIND_ICMP,       /* an echo flow's ping socket */
+	EPOLL_KIND_TCP,	       /* a TCP connection's host socket */
+	EPOLL_KIND_TCP_LISTEN, /* a -t forward: listening host socket */
 	EPOLL_KIND_COUNT,
 };
 

@@ -30,23 +30,26 @@
 #include "epoll_ref.h"
 #include "flow/flow.h"
 #include "flow/icmp.h"
+#include "flow/tcp.h"
 #include "flow/udp.h"
 #include "net/net.h"
 #include "ns/ns.h"
+#include "sandbox/sandbox.h"
 #include "transport/tap.h"
 
 #define EVENTS_MAX 64
 #define RA_INTERVAL 300 /* seconds between unsolicited RAs */
+#define TICK_MS 100	/* timer tick: TCP retransmissions, timeouts */
 
 static struct conf conf;
 
-/* now_sec() - monotonic seconds, for timeouts. */
-static time_t now_sec(void)
+/* now_ms() - monotonic milliseconds, for timeouts. */
+static uint64_t now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return ts.tv_sec;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void epoll_add(int epfd, int fd, enum epoll_kind kind)
@@ -59,7 +62,7 @@ static void epoll_add(int epfd, int fd, enum epoll_kind kind)
 }
 
 /* main_tap_ready() - read a batch of frames and hand each up. */
-static bool main_tap_ready(time_t now)
+static bool main_tap_ready(uint64_t now)
 {
 	struct iovec frames[TAP_RX_BATCH];
 	unsigned int n, i;
@@ -73,10 +76,12 @@ static bool main_tap_ready(time_t now)
 		pkt_init(&p, &frames[i], 1);
 		if (net_frame_in(&conf, &p, &l4) != NET_FLOW)
 			continue;
-		if (l4.proto == IPPROTO_UDP)
-			udp_from_guest(&conf, &l4, now);
+		if (l4.proto == IPPROTO_TCP)
+			tcp_from_guest(&conf, &l4, now);
+		else if (l4.proto == IPPROTO_UDP)
+			udp_from_guest(&conf, &l4, (time_t)(now / 1000));
 		else
-			icmp_from_guest(&conf, &l4, now);
+			icmp_from_guest(&conf, &l4, (time_t)(now / 1000));
 	}
 	return !gone;
 }
@@ -100,6 +105,11 @@ static void main_stats(void)
 	      "tx dropped %lu",
 	      tap_stats.rx_frames, tap_stats.rx_bytes, tap_stats.tx_frames,
 	      tap_stats.tx_bytes, tap_stats.tx_drop);
+	debug("tcp: refused full %lu, refused by host %lu, RST to unknown "
+	      "%lu, retransmits %lu, short writes %lu, out of order %lu",
+	      tcp_stats.refused_full, tcp_stats.refused_host,
+	      tcp_stats.rst_unknown, tcp_stats.retransmits,
+	      tcp_stats.short_writes, tcp_stats.out_of_order);
 	for (i = 0; i < NET_VERDICT_COUNT; i++) {
 		if (net_drops[i])
 			debug("dropped: %s: %lu", net_verdict_name[i],
@@ -144,7 +154,7 @@ int main(int argc, char **argv)
 {
 	struct itimerspec its = {.it_interval = {1, 0}, .it_value = {1, 0}};
 	struct epoll_event ev[EVENTS_MAX];
-	time_t last_ra = 0;
+	time_t last_ra = 0, last_sec = 0;
 	struct ns_guest g;
 	sigset_t mask;
 	int epfd, sfd, tfd, status = 0;
@@ -189,12 +199,17 @@ int main(int argc, char **argv)
 		epoll_add(epfd, g.cmd_pidfd, EPOLL_KIND_CMD);
 	udp_init(&conf, epfd);
 	icmp_init(epfd);
+	tcp_init(&conf, epfd);
 
 	ns_go(&g);
+	sandbox_enter(&conf);
 
 	while (run) {
-		int n = epoll_wait(epfd, ev, EVENTS_MAX, -1), i;
-		time_t now = now_sec();
+		int n = epoll_wait(epfd, ev, EVENTS_MAX,
+				   tcp_pending() ? 0 : -1),
+		    i;
+		uint64_t now = now_ms();
+		time_t sec = (time_t)(now / 1000);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -212,23 +227,33 @@ int main(int argc, char **argv)
 					run = false;
 				}
 				break;
+			case EPOLL_KIND_TCP:
+				tcp_sock_ready(&conf, ref, ev[i].events, now);
+				break;
+			case EPOLL_KIND_TCP_LISTEN:
+				tcp_listen_ready(&conf, ref, now);
+				break;
 			case EPOLL_KIND_UDP:
-				udp_sock_ready(&conf, ref, now);
+				udp_sock_ready(&conf, ref, sec);
 				break;
 			case EPOLL_KIND_UDP_LISTEN:
-				udp_listen_ready(&conf, ref, now);
+				udp_listen_ready(&conf, ref, sec);
 				break;
 			case EPOLL_KIND_ICMP:
-				icmp_sock_ready(&conf, ref, now);
+				icmp_sock_ready(&conf, ref, sec);
 				break;
 			case EPOLL_KIND_TIMER:
 				if (read(tfd, &ticks, sizeof(ticks)) < 0)
 					break;
-				udp_timer(now);
-				icmp_timer(now);
-				if (now - last_ra >= RA_INTERVAL) {
+				tcp_timer(&conf, now);
+				if (sec == last_sec)
+					break;
+				last_sec = sec;
+				udp_timer(sec);
+				icmp_timer(sec);
+				if (sec - last_ra >= RA_INTERVAL) {
 					net_ra_periodic(&conf);
-					last_ra = now;
+					last_ra = sec;
 				}
 				break;
 			case EPOLL_KIND_SIGNAL:
@@ -245,6 +270,7 @@ int main(int argc, char **argv)
 				ASSERT(0);
 			}
 		}
+		tcp_batch_end(&conf, now);
 		tap_flush();
 	}
 	main_stats();

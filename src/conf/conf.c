@@ -43,6 +43,7 @@ enum conf_opt {
 	CONF_OPT_USERNS,
 	CONF_OPT_TRACE,
 	CONF_OPT_VERSION,
+	CONF_OPT_DEBUG_FORBIDDEN_SYSCALL,
 	CONF_OPT_COUNT,
 };
 
@@ -77,6 +78,9 @@ static const struct option conf_longopts[] = {
 	{"pid", required_argument, NULL, 'P'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, CONF_OPT_VERSION},
+	/* Hidden (not in --help): tests prove the seccomp filter kills */
+	{"debug-forbidden-syscall", no_argument, NULL,
+	 CONF_OPT_DEBUG_FORBIDDEN_SYSCALL},
 	{NULL, 0, NULL, 0},
 };
 
@@ -552,6 +556,9 @@ static int conf_opt(struct conf_args *ca, struct conf *c, int opt,
 	case CONF_OPT_VERSION:
 		printf("burrow %s\n", BURROW_VERSION);
 		return 1;
+	case CONF_OPT_DEBUG_FORBIDDEN_SYSCALL:
+		c->debug_forbidden_syscall = true;
+		return 0;
 	}
 	return conf_fail(ca, "unhandled option");
 }

@@ -94,6 +94,9 @@ struct conf {
 	char pidfile[PATH_MAX]; /* -P FILE, "" = none */
 	char **cmd;		/* command to run (NULL: the user's shell) */
 	int cmd_n;
+	/* --debug-forbidden-syscall (hidden): after entering the sandbox,
+	 * make a system call the filter forbids, for the tests */
+	bool debug_forbidden_syscall;
 
 	/* What the command line gave explicitly (conf_host_defaults() fills
 	 * in the rest from the host) */

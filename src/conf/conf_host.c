@@ -202,7 +202,7 @@ static void conf_host_v6(struct conf *c, const struct conf_host *h)
 
 /* conf_host_ifname() - default tap name: the host's default-route
  * interface (IPv4 first), else CONF_IFNAME_DEFAULT.
- * #syscalls socket ioctl close */
+ * #syscalls:setup socket ioctl close */
 static void conf_host_ifname(struct conf *c, const struct conf_host *h)
 {
 	char name[IF_NAMESIZE];

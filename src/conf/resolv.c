@@ -181,7 +181,7 @@ int resolv_parse(const char *text, size_t len, struct conf *c, bool want_search)
 
 /* resolv_read() - see resolv.h. A file longer than RESOLV_FILE_MAX is cut
  * there; a line cut in half is parsed as it stands.
- * #syscalls openat read close */
+ * #syscalls:setup openat read close */
 int resolv_read(const char *path, struct conf *c, bool want_search)
 {
 	static char buf[RESOLV_FILE_MAX];

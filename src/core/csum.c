@@ -8,29 +8,50 @@
 
 #include "csum.h"
 
+/*
+ * csum_add() - the ones' complement sum does not depend on byte order if
+ * the result is swapped back at the end (RFC 1071 2.B), so the bulk is
+ * summed as native 32-bit words into a 64-bit accumulator (no carries lost
+ * below 2^32 words), folded, and swapped once on little-endian hosts.
+ */
 uint32_t csum_add(uint32_t sum, const void *buf, size_t len)
 {
 	const uint8_t *b = buf;
-	uint64_t s = sum;
+	uint64_t acc = 0;
+	uint32_t w[4];
+	uint16_t h;
 
-	while (len >= 8) {
-		s += (uint32_t)get_be16(b) + get_be16(b + 2) + get_be16(b + 4) +
-		     get_be16(b + 6);
-		b += 8;
-		len -= 8;
+	while (len >= 16) {
+		memcpy(w, b, 16);
+		acc += (uint64_t)w[0] + w[1] + w[2] + w[3];
+		b += 16;
+		len -= 16;
 	}
-	while (len >= 2) {
-		s += get_be16(b);
+	while (len >= 4) {
+		memcpy(w, b, 4);
+		acc += w[0];
+		b += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&h, b, 2);
+		acc += h;
 		b += 2;
 		len -= 2;
 	}
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	acc = ((acc & 0xff) << 8) | (acc >> 8);
+#endif
 	if (len)
-		s += (uint32_t)b[0] << 8;
-	while (s >> 32)
-		s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint32_t)s;
+		acc += (uint32_t)b[0] << 8;
+	acc += sum;
+	while (acc >> 32)
+		acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffff) + (acc >> 16);
+	acc = (acc & 0xffff) + (acc >> 16);
+	return (uint32_t)acc;
 }
 
 uint16_t csum_fold(uint32_t sum)

@@ -352,7 +352,7 @@ int nl_ack_feed(const void *buf, size_t len, uint32_t seq, int *error)
 
 /* nl_open() - see nl.h. The socket is close-on-exec and bound to an
  * address the kernel picks; acknowledgements do not echo our requests.
- * #syscalls socket bind setsockopt
+ * #syscalls:setup socket bind setsockopt
  */
 int nl_open(void)
 {
@@ -406,7 +406,7 @@ static void nl_req_attr(struct pbuf *b, uint16_t type, const void *data,
 
 /* nl_req_send() - finish the request (length, a new sequence number, put
  * in @seq) and send it to the kernel. Returns 0 or -errno.
- * #syscalls sendto
+ * #syscalls:setup sendto
  */
 static int nl_req_send(int nl, struct pbuf *b, uint32_t *seq)
 {
@@ -433,7 +433,7 @@ static int nl_req_send(int nl, struct pbuf *b, uint32_t *seq)
 
 /* nl_recv() - one datagram from the kernel into @buf. Returns its length
  * or -errno; -EMSGSIZE if it did not fit.
- * #syscalls recvmsg
+ * #syscalls:setup recvmsg
  */
 static ssize_t nl_recv(int nl, void *buf, size_t cap)
 {

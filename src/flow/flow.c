@@ -15,6 +15,7 @@ const char *const flow_type_name[] = {
 	[FLOW_FREE] = "free",
 	[FLOW_UDP] = "UDP",
 	[FLOW_ICMP] = "ICMP",
+	[FLOW_TCP] = "TCP",
 };
 static_assert(ARRAY_SIZE(flow_type_name) == FLOW_TYPE_COUNT, "flow type names");
 

@@ -29,6 +29,7 @@ enum flow_type {
 	FLOW_FREE,
 	FLOW_UDP,
 	FLOW_ICMP,
+	FLOW_TCP,
 	FLOW_TYPE_COUNT,
 };
 extern const char *const flow_type_name[FLOW_TYPE_COUNT];

@@ -172,6 +172,12 @@ enum net_verdict net_ip4_in(const struct conf *c, struct pkt *p,
 	switch (h[9]) {
 	case IPPROTO_UDP:
 		return ip4_udp(c, p, src, dst, group, l4);
+	case IPPROTO_TCP:
+		if (group || !src.s_addr)
+			return NET_DROP_ADDR;
+		inany_from4(&l4->src, src);
+		inany_from4(&l4->dst, dst);
+		return net_tcp_parse(p, l4);
 	case IPPROTO_ICMP:
 		if (!src.s_addr)
 			return NET_DROP_ADDR;

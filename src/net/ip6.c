@@ -237,6 +237,13 @@ enum net_verdict net_ip6_in(const struct conf *c, struct pkt *p,
 		return ip6_udp(c, p, &src, &dst, src_mac, l4);
 	case IPPROTO_ICMPV6:
 		return ip6_icmp(c, p, &src, &dst, hop, src_mac, l4);
+	case IPPROTO_TCP:
+		if (IN6_IS_ADDR_MULTICAST(&dst) ||
+		    IN6_IS_ADDR_UNSPECIFIED(&src))
+			return NET_DROP_ADDR;
+		l4->src = src;
+		l4->dst = dst;
+		return net_tcp_parse(p, l4);
 	case IPPROTO_NONE:
 		return NET_IGNORE;
 	default:

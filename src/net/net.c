@@ -28,6 +28,7 @@ const char *const net_verdict_name[] = {
 	[NET_DROP_PROTO] = "unsupported protocol",
 	[NET_DROP_UDP] = "malformed UDP",
 	[NET_DROP_UDP_CSUM] = "bad UDP checksum",
+	[NET_DROP_TCP] = "malformed TCP",
 	[NET_DROP_ICMP] = "malformed ICMP",
 	[NET_DROP_ICMP_CSUM] = "bad ICMP checksum",
 	[NET_DROP_ICMP_TYPE] = "ICMP type not forwarded",

@@ -39,6 +39,7 @@ enum net_verdict {
 	NET_DROP_PROTO,	    /* transport protocol we do not carry */
 	NET_DROP_UDP,	    /* malformed UDP header or length */
 	NET_DROP_UDP_CSUM,  /* bad UDP checksum */
+	NET_DROP_TCP,	    /* malformed TCP header or options */
 	NET_DROP_ICMP,	    /* malformed ICMP/ICMPv6 */
 	NET_DROP_ICMP_CSUM, /* bad ICMP/ICMPv6 checksum */
 	NET_DROP_ICMP_TYPE, /* ICMP type we do not forward */
@@ -53,14 +54,33 @@ enum net_verdict {
 extern const char *const net_verdict_name[NET_VERDICT_COUNT];
 extern unsigned long net_drops[NET_VERDICT_COUNT];
 
-/* What a flow needs to know about a datagram or echo request. */
+/* TCP flags, as in the header's low byte. */
+#define TCP_F_FIN 0x01
+#define TCP_F_SYN 0x02
+#define TCP_F_RST 0x04
+#define TCP_F_PSH 0x08
+#define TCP_F_ACK 0x10
+#define TCP_F_URG 0x20
+
+/* What a TCP flow needs from a segment's header. */
+struct net_tcp {
+	uint32_t seq;  /* sequence number */
+	uint32_t ack;  /* acknowledgement number (if TCP_F_ACK) */
+	uint16_t win;  /* window field, unscaled */
+	uint8_t flags; /* TCP_F_* */
+	uint16_t mss;  /* MSS option, 0 if absent (SYN only) */
+	int8_t wscale; /* window scale option, -1 if absent (SYN only) */
+};
+
+/* What a flow needs to know about a datagram, segment or echo request. */
 struct net_l4 {
 	uint8_t proto;	     /* IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6 */
 	struct in6_addr src; /* guest's source (IPv4-mapped for IPv4) */
 	struct in6_addr dst; /* destination, as the guest addressed it */
 	uint16_t sport;	     /* UDP source port; ICMP echo identifier */
 	uint16_t dport;	     /* UDP destination port; 0 for ICMP */
-	struct pkt payload;  /* UDP payload; ICMP: whole echo message */
+	struct pkt payload;  /* UDP/TCP payload; ICMP: whole echo message */
+	struct net_tcp tcp;  /* TCP only */
 };
 
 /* net_frame_in() - process one frame from the guest (see above). For
@@ -76,6 +96,10 @@ void net_ra_periodic(const struct conf *c);
 /* Internal to net/: the per-family entry points. */
 enum net_verdict net_ip4_in(const struct conf *c, struct pkt *p,
 			    const uint8_t *src_mac, struct net_l4 *l4);
+/* net_tcp_parse() - the TCP header at @p (narrowed to the segment):
+ * offsets, flags and options checked; fills @l4's ports, tcp and payload.
+ * The checksum is not verified (see tcp_hdr.c). */
+enum net_verdict net_tcp_parse(struct pkt *p, struct net_l4 *l4);
 /* net_dns_check() - validate a query to the DNS forwarder (without moving
  * @payload); NET_FLOW if it may be forwarded. */
 enum net_verdict net_dns_check(const struct pkt *payload);

@@ -55,8 +55,8 @@
  * for root. setgroups is denied, as the kernel requires for an
  * unprivileged gid_map (so setgroups(2) fails inside).
  *
- * Everything here runs at set-up, before the sandbox is installed, except
- * ns_go() and ns_cmd_status() (see their #syscalls lines).
+ * Everything here runs at set-up, before the sandbox is entered (right
+ * after ns_go()), except ns_cmd_status() (see its #syscalls line).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -734,8 +734,9 @@ void ns_setup(const struct conf *c, struct ns_guest *g)
 		ns_create(c, g);
 }
 
-/* ns_go() - see ns.h. Afterwards @g->ctl_fd is -1.
- * #syscalls sendmsg close
+/* ns_go() - see ns.h. Afterwards @g->ctl_fd is -1. Runs just before
+ * sandbox_enter().
+ * #syscalls:setup sendmsg close
  */
 void ns_go(struct ns_guest *g)
 {
