@@ -12,15 +12,16 @@
 
 enum epoll_kind {
 	EPOLL_KIND_NONE,
-	EPOLL_KIND_TAP,	       /* the tap device: frames from the guest */
-	EPOLL_KIND_CMD,	       /* pidfd of the command in the namespace */
-	EPOLL_KIND_SIGNAL,     /* signalfd: SIGTERM, SIGINT, SIGHUP */
-	EPOLL_KIND_TIMER,      /* timerfd: once a second, flow expiry */
-	EPOLL_KIND_UDP,	       /* a UDP flow's own host socket */
-	EPOLL_KIND_UDP_LISTEN, /* a -u forward: listening host socket */
-	EPOLL_KIND_ICMP,       /* an echo flow's ping socket */
-	EPOLL_KIND_TCP,	       /* a TCP connection's host socket */
-	EPOLL_KIND_TCP_LISTEN, /* a -t forward: listening host socket */
+	EPOLL_KIND_TAP,		  /* the transport: frames from the guest */
+	EPOLL_KIND_STREAM_LISTEN, /* --socket: a front-end may connect */
+	EPOLL_KIND_CMD,		  /* pidfd of the command in the namespace */
+	EPOLL_KIND_SIGNAL,	  /* signalfd: SIGTERM, SIGINT, SIGHUP */
+	EPOLL_KIND_TIMER,	  /* timerfd: once a second, flow expiry */
+	EPOLL_KIND_UDP,		  /* a UDP flow's own host socket */
+	EPOLL_KIND_UDP_LISTEN,	  /* a -u forward: listening host socket */
+	EPOLL_KIND_ICMP,	  /* an echo flow's ping socket */
+	EPOLL_KIND_TCP,		  /* a TCP connection's host socket */
+	EPOLL_KIND_TCP_LISTEN,	  /* a -t forward: listening host socket */
 	EPOLL_KIND_COUNT,
 };
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,6 +87,28 @@ static bool main_tap_ready(uint64_t now)
 	return !gone;
 }
 
+/* main_accept() - a front-end connects to --socket: serve it, unless
+ * one is served already. */
+static void main_accept(int epfd, int lfd)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int sz = 8 * 1024 * 1024;
+
+	if (fd < 0)
+		return;
+	if (tap_kind() != TAP_NONE) {
+		warn("stream: a front-end is connected already, refusing "
+		     "another");
+		close(fd);
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	info("stream: front-end connected");
+	tap_init(TAP_STREAM, fd);
+	epoll_add(epfd, fd, EPOLL_KIND_TAP);
+}
+
 /* main_signal() - returns true if burrow should exit. */
 static bool main_signal(int sfd)
 {
@@ -152,13 +175,16 @@ static void main_pidfile(const char *path)
 
 int main(int argc, char **argv)
 {
-	struct itimerspec its = {.it_interval = {1, 0}, .it_value = {1, 0}};
+	struct itimerspec its = {
+		.it_interval = {.tv_nsec = TICK_MS * 1000000L},
+		.it_value = {.tv_nsec = TICK_MS * 1000000L},
+	};
 	struct epoll_event ev[EVENTS_MAX];
 	time_t last_ra = 0, last_sec = 0;
-	struct ns_guest g;
+	struct ns_guest g = {.tap_fd = -1, .cmd_pid = -1, .cmd_pidfd = -1};
+	bool run = true, vm = false, tap_out = false;
+	int epfd, sfd, tfd, lfd = -1, status = 0;
 	sigset_t mask;
-	int epfd, sfd, tfd, status = 0;
-	bool run = true;
 
 	conf_parse(&conf, argc, argv);
 	if (conf.trace)
@@ -171,7 +197,14 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	pcap_open(conf.pcap);
-	ns_setup(&conf, &g);
+	vm = conf.mode == CONF_MODE_VM_STREAM;
+	if (!vm)
+		ns_setup(&conf, &g);
+	else if (conf.fd < 0)
+		lfd = tap_stream_listen(conf.socket);
+	else if (fcntl(conf.fd, F_SETFL, O_NONBLOCK))
+		die("--fd: %d is not an open descriptor: %s", conf.fd,
+		    strerror(errno));
 
 	if (!conf.cmd_n && g.cmd_pid < 0 && !conf.foreground)
 		main_daemonize();
@@ -191,8 +224,15 @@ int main(int argc, char **argv)
 	if (timerfd_settime(tfd, 0, &its, NULL))
 		die_perror("timerfd_settime");
 
-	tap_init(g.tap_fd);
-	epoll_add(epfd, g.tap_fd, EPOLL_KIND_TAP);
+	if (!vm) {
+		tap_init(TAP_DEV, g.tap_fd);
+		epoll_add(epfd, g.tap_fd, EPOLL_KIND_TAP);
+	} else if (lfd >= 0) {
+		epoll_add(epfd, lfd, EPOLL_KIND_STREAM_LISTEN);
+	} else {
+		tap_init(TAP_STREAM, conf.fd);
+		epoll_add(epfd, conf.fd, EPOLL_KIND_TAP);
+	}
 	epoll_add(epfd, sfd, EPOLL_KIND_SIGNAL);
 	epoll_add(epfd, tfd, EPOLL_KIND_TIMER);
 	if (g.cmd_pidfd >= 0)
@@ -201,12 +241,13 @@ int main(int argc, char **argv)
 	icmp_init(epfd);
 	tcp_init(&conf, epfd);
 
-	ns_go(&g);
+	if (!vm)
+		ns_go(&g);
 	sandbox_enter(&conf);
 
 	while (run) {
 		int n = epoll_wait(epfd, ev, EVENTS_MAX,
-				   tcp_pending() ? 0 : -1),
+				   tcp_pending() || tap_rx_more() ? 0 : -1),
 		    i;
 		uint64_t now = now_ms();
 		time_t sec = (time_t)(now / 1000);
@@ -222,10 +263,25 @@ int main(int argc, char **argv)
 
 			switch ((enum epoll_kind)ref.kind) {
 			case EPOLL_KIND_TAP:
-				if (!main_tap_ready(now)) {
+				if (ref.fd != tap_fd())
+					break; /* closed earlier this round */
+				if (!(ev[i].events &
+				      (EPOLLIN | EPOLLHUP | EPOLLERR)) ||
+				    main_tap_ready(now))
+					break;
+				if (!vm) {
 					info("tap device gone, exiting");
 					run = false;
+					break;
 				}
+				epoll_ctl(epfd, EPOLL_CTL_DEL, tap_fd(), NULL);
+				tap_close();
+				tap_out = false;
+				if (conf.one_off || lfd < 0)
+					run = false;
+				break;
+			case EPOLL_KIND_STREAM_LISTEN:
+				main_accept(epfd, lfd);
 				break;
 			case EPOLL_KIND_TCP:
 				tcp_sock_ready(&conf, ref, ev[i].events, now);
@@ -272,6 +328,17 @@ int main(int argc, char **argv)
 		}
 		tcp_batch_end(&conf, now);
 		tap_flush();
+		if (tap_kind() != TAP_NONE && tap_tx_blocked() != tap_out) {
+			/* Watch for room while frames wait for the guest. */
+			union epoll_ref r = {.kind = EPOLL_KIND_TAP,
+					     .fd = tap_fd()};
+			struct epoll_event e = {
+				.events = EPOLLIN | (tap_out ? 0 : EPOLLOUT),
+				.data.u64 = r.u64};
+
+			tap_out = !tap_out;
+			epoll_ctl(epfd, EPOLL_CTL_MOD, tap_fd(), &e);
+		}
 	}
 	main_stats();
 	if (*conf.pidfile)

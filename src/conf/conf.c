@@ -74,6 +74,9 @@ static const struct option conf_longopts[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"debug", no_argument, NULL, 'd'},
 	{"trace", no_argument, NULL, CONF_OPT_TRACE},
+	{"socket", required_argument, NULL, 's'},
+	{"fd", required_argument, NULL, 'F'},
+	{"one-off", no_argument, NULL, '1'},
 	{"pcap", required_argument, NULL, 'p'},
 	{"pid", required_argument, NULL, 'P'},
 	{"help", no_argument, NULL, 'h'},
@@ -84,7 +87,7 @@ static const struct option conf_longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-#define CONF_SHORTOPTS "+:a:n:g:D:S:I:46t:u:T:U:fqdp:P:h"
+#define CONF_SHORTOPTS "+:a:n:g:D:S:I:46t:u:T:U:fqdp:P:hs:F:1"
 
 /* State of one conf_parse_args() run. */
 struct conf_args {
@@ -161,6 +164,12 @@ static void conf_usage(FILE *f)
 	      "                         -t, -T and -U are checked and accepted,\n"
 	      "                         but TCP and the loopback paths are\n"
 	      "                         not implemented yet\n"
+	      "\n"
+	      "Virtual machines (instead of a namespace):\n"
+	      "  -s, --socket PATH      serve QEMU over a UNIX stream socket\n"
+	      "                         (-netdev stream,addr.type=unix,...)\n"
+	      "  -F, --fd N             serve an already connected socket\n"
+	      "  -1, --one-off          exit when the VM disconnects\n"
 	      "\n"
 	      "Namespaces:\n"
 	      "      --netns PATH|NAME|PID  serve this network namespace\n"
@@ -546,6 +555,28 @@ static int conf_opt(struct conf_args *ca, struct conf *c, int opt,
 	case CONF_OPT_TRACE:
 		c->trace = c->debug = true;
 		return 0;
+	case 's':
+		if (strlen(arg) >= sizeof(c->socket))
+			return conf_fail(ca,
+					 "path too long (at most %zu bytes)",
+					 sizeof(c->socket) - 1);
+		if (!*arg)
+			return conf_fail(ca, "empty path");
+		strcpy(c->socket, arg);
+		c->mode = CONF_MODE_VM_STREAM;
+		return 0;
+	case 'F': {
+		unsigned int v;
+
+		if (!conf_uint(arg, 1U << 30, &v) || v < 3)
+			return conf_fail(ca, "bad descriptor '%s'", arg);
+		c->fd = (int)v;
+		c->mode = CONF_MODE_VM_STREAM;
+		return 0;
+	}
+	case '1':
+		c->one_off = true;
+		return 0;
 	case 'p':
 		return conf_path(ca, c->pcap, arg);
 	case 'P':
@@ -657,6 +688,22 @@ static int conf_finish(struct conf_args *ca, struct conf *c)
 		     CONF_MTU6_MIN);
 		c->v6 = false;
 	}
+	if (c->mode == CONF_MODE_VM_STREAM) {
+		snprintf(ca->opt, sizeof(ca->opt), "%s",
+			 c->fd >= 0 ? "--fd" : "--socket");
+		if (c->fd >= 0 && c->socket[0])
+			return conf_fail(ca, "conflicts with --socket");
+		if (c->netns[0] || c->cmd_n)
+			return conf_fail(ca,
+					 "a VM has no namespace or command");
+		if (c->config_net)
+			return conf_fail(ca, "--config-net needs a namespace");
+		return 0;
+	}
+	if (c->one_off) {
+		snprintf(ca->opt, sizeof(ca->opt), "--one-off");
+		return conf_fail(ca, "needs --socket or --fd");
+	}
 	/* Without --netns we run the command (or a shell) and wait for it. */
 	if (!c->netns[0])
 		c->foreground = true;
@@ -670,6 +717,7 @@ static void conf_defaults(struct conf *c)
 
 	memset(c, 0, sizeof(*c));
 	c->mode = CONF_MODE_NS;
+	c->fd = -1;
 	c->v4 = c->v6 = true;
 	c->mtu = CONF_MTU_DEFAULT;
 	c->prefix6 = CONF_PREFIX6_DEFAULT;

@@ -25,7 +25,8 @@
 #define CONF_MTU6_MIN 1280 /* below this IPv6 is disabled on the link */
 
 enum conf_mode {
-	CONF_MODE_NS, /* pasta-like: a network namespace behind a tap */
+	CONF_MODE_NS,	     /* pasta-like: a network namespace behind a tap */
+	CONF_MODE_VM_STREAM, /* passt-like: QEMU over a UNIX stream socket */
 	CONF_MODE_COUNT,
 };
 
@@ -86,6 +87,11 @@ struct conf {
 	struct fwd_spec udp_in;	 /* -u */
 	struct fwd_spec tcp_out; /* -T: guest loopback to host loopback */
 	struct fwd_spec udp_out; /* -U */
+
+	/* VM mode (--socket / --fd) */
+	char socket[108]; /* -s: UNIX socket path to listen on */
+	int fd;		  /* -F: an already connected socket, or -1 */
+	bool one_off;	  /* -1: exit when the front-end goes away */
 
 	/* Process */
 	bool foreground; /* -f */

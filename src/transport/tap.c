@@ -1,79 +1,89 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tap.c - the tap transport.
- *
- * A tap device gives one frame per read() and takes one per write(); there
- * is no batching interface short of IFF_VNET_HDR offloads (not used yet).
- * A write to a tap never blocks for long: the kernel hands the frame to
- * the namespace's stack or drops it, so a failed write is counted, not
- * retried.
- *
- * #syscalls read write
+ * tap.c - the neutral frame interface: dispatch to the back-end in use.
  */
-#include <errno.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "../core/log.h"
-#include "../core/pcap.h"
 #include "../core/txq.h"
 #include "tap.h"
 
 struct tap_stats tap_stats;
 
-static int tap_fd = -1;
-static uint8_t tap_rx_buf[TAP_RX_BATCH][FRAME_MAX] __attribute__((aligned(64)));
+static enum tap_kind tap_cur = TAP_NONE;
+static int tap_cur_fd = -1;
+static bool tap_blocked;
 
-void tap_init(int fd)
+void tap_init(enum tap_kind kind, int fd)
 {
-	tap_fd = fd;
+	tap_cur = kind;
+	tap_cur_fd = fd;
+	tap_blocked = false;
+	if (kind == TAP_STREAM)
+		tap_stream_reset();
+}
+
+enum tap_kind tap_kind(void)
+{
+	return tap_cur;
+}
+
+int tap_fd(void)
+{
+	return tap_cur_fd;
 }
 
 unsigned int tap_rx(struct iovec *frames, bool *gone)
 {
-	unsigned int n;
-
 	*gone = false;
-	for (n = 0; n < TAP_RX_BATCH; n++) {
-		ssize_t r = read(tap_fd, tap_rx_buf[n], FRAME_MAX);
-
-		if (r < 0) {
-			if (errno != EAGAIN && errno != EINTR) {
-				if (errno == EBADFD || errno == EIO)
-					*gone = true;
-				trace("tap: read: %s", strerror(errno));
-			}
-			break;
-		}
-		if (!r) {
-			*gone = true;
-			break;
-		}
-		frames[n].iov_base = tap_rx_buf[n];
-		frames[n].iov_len = (size_t)r;
-		tap_stats.rx_frames++;
-		tap_stats.rx_bytes += (size_t)r;
-		pcap_frame(&frames[n], 1, (size_t)r);
+	switch (tap_cur) {
+	case TAP_DEV:
+		return tap_dev_rx(tap_cur_fd, frames, gone);
+	case TAP_STREAM:
+		return tap_stream_rx(tap_cur_fd, frames, gone);
+	case TAP_NONE:
+	case TAP_KIND_COUNT:
+		break;
 	}
-	return n;
+	return 0;
+}
+
+bool tap_rx_more(void)
+{
+	return tap_cur == TAP_STREAM && tap_stream_rx_more();
 }
 
 void tap_flush(void)
 {
-	unsigned int i, n = txq_count();
-
-	for (i = 0; i < n; i++) {
-		size_t len;
-		uint8_t *f = txq_frame(i, &len);
-
-		pcap_frame_buf(f, len);
-		if (write(tap_fd, f, len) < 0) {
-			tap_stats.tx_drop++;
-			trace("tap: write: %s", strerror(errno));
-			continue;
-		}
-		tap_stats.tx_frames++;
-		tap_stats.tx_bytes += len;
+	switch (tap_cur) {
+	case TAP_DEV:
+		tap_dev_flush(tap_cur_fd);
+		return;
+	case TAP_STREAM:
+		tap_blocked = !tap_stream_flush(tap_cur_fd);
+		return;
+	case TAP_NONE:
+	case TAP_KIND_COUNT:
+		break;
 	}
-	txq_consume(n);
+	/* Nobody to send to: frames for a guest that is gone are lost. */
+	tap_stats.tx_drop += txq_count();
+	txq_consume(txq_count());
+}
+
+bool tap_tx_blocked(void)
+{
+	return tap_blocked;
+}
+
+void tap_close(void)
+{
+	if (tap_cur_fd >= 0)
+		close(tap_cur_fd);
+	tap_cur = TAP_NONE;
+	tap_cur_fd = -1;
+	tap_blocked = false;
+	if (txq_count()) {
+		tap_stats.tx_drop += txq_count();
+		txq_consume(txq_count());
+	}
 }

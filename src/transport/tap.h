@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tap.h - frames in and out of a tap device (IFF_TAP | IFF_NO_PI): one
- * frame per read() or write(). Knows nothing of IP.
+ * tap.h - the neutral frame interface between the loop and a transport:
+ * frames in (a batch of iovecs), frames out (the txq, flushed once per loop
+ * iteration). Transports know nothing of IP.
+ *
+ *   tap_dev.c     a tap device (IFF_TAP | IFF_NO_PI): a namespace
+ *   tap_stream.c  a UNIX stream socket with 32-bit big-endian length
+ *                 prefixes: QEMU's -netdev stream / -netdev socket
  */
 #ifndef BURROW_TAP_H
 #define BURROW_TAP_H
@@ -9,23 +14,54 @@
 #include <stdbool.h>
 #include <sys/uio.h>
 
-#define TAP_RX_BATCH 64 /* frames read per wake-up, at most */
+#define TAP_RX_BATCH 64 /* frames handed up per wake-up, at most */
+
+enum tap_kind {
+	TAP_NONE,   /* no guest connected (VM mode, between front-ends) */
+	TAP_DEV,    /* tap device */
+	TAP_STREAM, /* QEMU stream socket */
+	TAP_KIND_COUNT,
+};
 
 struct tap_stats {
 	unsigned long rx_frames, rx_bytes;
 	unsigned long tx_frames, tx_bytes;
-	unsigned long tx_drop; /* write() failed: frame lost */
+	unsigned long tx_drop; /* frames lost on the way out */
+	unsigned long rx_bad;  /* stream: impossible length, connection cut */
 };
 extern struct tap_stats tap_stats;
 
-/* tap_init() - serve the non-blocking tap descriptor @fd. */
-void tap_init(int fd);
-/* tap_rx() - read up to TAP_RX_BATCH frames; @frames[i] points into our
- * receive buffers, valid until the next call. Returns the count; sets
- * *@gone if the device went away (guest namespace destroyed). */
+/* tap_init() - serve @fd (non-blocking) as a transport of @kind. */
+void tap_init(enum tap_kind kind, int fd);
+/* tap_kind() - what is connected now. */
+enum tap_kind tap_kind(void);
+/* tap_fd() - the descriptor in use, or -1. */
+int tap_fd(void);
+/* tap_rx() - up to TAP_RX_BATCH frames; @frames[i] point into our
+ * buffers, valid until the next call. Sets *@gone if the guest went away
+ * (device gone, front-end disconnected or broke the framing). */
 unsigned int tap_rx(struct iovec *frames, bool *gone);
-/* tap_flush() - write every queued frame to the device and empty the
- * transmit queue. */
+/* tap_rx_more() - whole frames are already buffered: call tap_rx() again
+ * without waiting for the descriptor. */
+bool tap_rx_more(void);
+/* tap_flush() - send the queued frames; what cannot go now stays queued
+ * (stream: the socket is full) and tap_tx_blocked() says so. */
 void tap_flush(void);
+/* tap_tx_blocked() - frames wait for the transport to take them: the loop
+ * watches for EPOLLOUT on tap_fd(). */
+bool tap_tx_blocked(void);
+/* tap_close() - forget the current guest connection (closes its fd). */
+void tap_close(void);
+
+/* Back-ends, called through the functions above. */
+unsigned int tap_dev_rx(int fd, struct iovec *frames, bool *gone);
+void tap_dev_flush(int fd);
+unsigned int tap_stream_rx(int fd, struct iovec *frames, bool *gone);
+bool tap_stream_flush(int fd);
+void tap_stream_reset(void);
+bool tap_stream_rx_more(void);
+/* tap_stream_listen() - a listening UNIX socket at @path; dies with a
+ * clear line on failure. A stale socket file is replaced. */
+int tap_stream_listen(const char *path);
 
 #endif /* BURROW_TAP_H */
