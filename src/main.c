@@ -7,7 +7,7 @@
  * come down as frames into the txq), then flush the txq to the transport
  * once.
  *
- * #syscalls epoll_wait epoll_ctl read timerfd_settime
+ * #syscalls epoll_wait epoll_ctl read unlinkat
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -160,17 +161,39 @@ static void main_daemonize(void)
 	}
 }
 
-static void main_pidfile(const char *path)
+/* main_pidfile() - write our PID to @path; returns a descriptor of its
+ * directory, so the file can be removed at exit from inside the sandbox
+ * (which has no view of the file system), or -1. */
+static int main_pidfile(const char *path)
 {
+	char dir[PATH_MAX];
+	const char *slash;
 	FILE *f;
 
 	if (!*path)
-		return;
+		return -1;
 	f = fopen(path, "we");
 	if (!f)
 		die("-P: cannot write %s: %s", path, strerror(errno));
 	fprintf(f, "%d\n", getpid());
 	fclose(f);
+	slash = strrchr(path, '/');
+	if (!slash)
+		return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path + 1), path);
+	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* main_nofile() - flows need a descriptor each: raise the soft limit on
+ * open files to the hard one, before any socket is opened. */
+static void main_nofile(void)
+{
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 int main(int argc, char **argv)
@@ -183,7 +206,7 @@ int main(int argc, char **argv)
 	time_t last_ra = 0, last_sec = 0;
 	struct ns_guest g = {.tap_fd = -1, .cmd_pid = -1, .cmd_pidfd = -1};
 	bool run = true, vm = false, tap_out = false;
-	int epfd, sfd, tfd, lfd = -1, status = 0;
+	int epfd, sfd, tfd, lfd = -1, pidfile_dir, status = 0;
 	sigset_t mask;
 
 	conf_parse(&conf, argc, argv);
@@ -195,6 +218,7 @@ int main(int argc, char **argv)
 		log_level = LOG_LVL_WARN;
 	memcpy(frame_mac.our, conf.our_mac, 6);
 	signal(SIGPIPE, SIG_IGN);
+	main_nofile();
 
 	pcap_open(conf.pcap);
 	vm = conf.mode == CONF_MODE_VM_STREAM;
@@ -208,7 +232,7 @@ int main(int argc, char **argv)
 
 	if (!conf.cmd_n && g.cmd_pid < 0 && !conf.foreground)
 		main_daemonize();
-	main_pidfile(conf.pidfile);
+	pidfile_dir = main_pidfile(conf.pidfile);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -341,7 +365,10 @@ int main(int argc, char **argv)
 		}
 	}
 	main_stats();
-	if (*conf.pidfile)
-		unlink(conf.pidfile);
+	if (pidfile_dir >= 0) {
+		const char *base = strrchr(conf.pidfile, '/');
+
+		unlinkat(pidfile_dir, base ? base + 1 : conf.pidfile, 0);
+	}
 	return status;
 }

@@ -41,8 +41,9 @@
  * #syscalls:asan getrlimit prlimit64 sched_getaffinity nanosleep ioctl
  *
  * Refused rather than killed (they fail with EACCES, see seccomp_refused):
- * unlink, by main.c at exit for the -P file. After pivot_root() the path
- * is gone, so the file stays; that exit path never deserved a SIGSYS.
+ * unlink by path, which can only fail after pivot_root() anyway; main.c
+ * removes the -P file with unlinkat() through a directory descriptor
+ * opened before the sandbox.
  */
 #include <errno.h>
 #include <seccomp.h>

@@ -11,6 +11,8 @@
  * the whole range [addr, addr + len) lies inside one region, with
  * overflow-safe arithmetic: a guest cannot make us touch a byte outside the
  * mappings, whatever it writes in a descriptor.
+ *
+ * A zero-initialised struct vu_mem is a valid empty table.
  */
 #ifndef BURROW_VU_MEM_H
 #define BURROW_VU_MEM_H
@@ -47,5 +49,21 @@ void *vu_mem_uva(const struct vu_mem *m, uint64_t uva, uint64_t len);
  * if a byte is outside every region or @max is too small. */
 int vu_mem_iov(const struct vu_mem *m, uint64_t gpa, uint64_t len,
 	       struct iovec *iov, unsigned int max);
+
+/* vu_mem_set() - replace the table with @n regions (gpa, size, uva and
+ * mmap_offset filled in; mmap_addr and mmap_len are ignored), region i
+ * mapped from @fds[i]. All or nothing: every region is validated (size not
+ * 0, no 64-bit overflow of gpa + size, uva + size or mmap_offset + size,
+ * no two regions overlapping in guest-physical space, the file at least
+ * mmap_offset + size long) and mapped before the old table is unmapped;
+ * on failure the old table stays as it was. The @n descriptors are always
+ * consumed: closed after mapping, on success and on every error path.
+ * Returns 0, -EINVAL (bad table, @n is 0 or above VU_MEM_REGIONS_MAX, a
+ * negative fd) or the negative errno of a failed fstat() or mmap(). */
+int vu_mem_set(struct vu_mem *m, const struct vu_mem_region *regions,
+	       const int *fds, unsigned int n);
+
+/* vu_mem_clear() - unmap every region; the table is then empty. */
+void vu_mem_clear(struct vu_mem *m);
 
 #endif /* BURROW_VU_MEM_H */

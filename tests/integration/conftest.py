@@ -17,6 +17,11 @@ import helpers
 from helpers import Burrow, Topology, run, wait_for
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: long bulk transfers (deselect with -m 'not slow')")
+
+
 def pytest_collection_modifyitems(config, items):
     if os.geteuid() != 0:
         skip = pytest.mark.skip(reason="needs root (network namespaces)")

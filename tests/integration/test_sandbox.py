@@ -28,6 +28,16 @@ def status(pid):
                     if ":\t" in line)
 
 
+def limits(pid):
+    """/proc/PID/limits as {name: (soft, hard)}."""
+    out = {}
+    with open("/proc/%d/limits" % pid) as f:
+        for line in f.readlines()[1:]:
+            name, soft, hard = line[:26].strip(), *line[26:].split()[:2]
+            out[name] = (soft, hard)
+    return out
+
+
 def wait_sandboxed(pid, alive, timeout=5):
     """Wait until @pid has its seccomp filter; @alive() says it runs."""
     def done():
@@ -44,6 +54,11 @@ def assert_sandboxed(pid):
         assert st[cap] == NO_CAPS, "%s is %s" % (cap, st[cap])
     assert os.listdir("/proc/%d/root/" % pid) == [], \
         "burrow still sees a file system"
+    lim = limits(pid)
+    assert lim["Max processes"] == ("0", "0"), lim
+    assert lim["Max core file size"] == ("0", "0"), lim
+    soft, hard = lim["Max open files"]
+    assert soft == hard, "descriptor limit not raised: %s" % (lim,)
     # Alone in user, mount, IPC and UTS namespaces; the host's network.
     for ns in ("user", "mnt", "ipc", "uts"):
         assert os.readlink("/proc/%d/ns/%s" % (pid, ns)) != \
