@@ -22,6 +22,9 @@ enum epoll_kind {
 	EPOLL_KIND_ICMP,	  /* an echo flow's ping socket */
 	EPOLL_KIND_TCP,		  /* a TCP connection's host socket */
 	EPOLL_KIND_TCP_LISTEN,	  /* a -t forward: listening host socket */
+	EPOLL_KIND_SPLICE,	  /* either socket of a -T spliced pair */
+	EPOLL_KIND_SPLICE_LISTEN, /* a -T socket in the namespace */
+	EPOLL_KIND_UDP_NS, /* a -U socket in the namespace, or its flow */
 	EPOLL_KIND_COUNT,
 };
 

@@ -33,6 +33,8 @@
 #include "flow/flow.h"
 #include "flow/icmp.h"
 #include "flow/tcp.h"
+#include "flow/tcp_splice.h"
+#include "flow/udp_ns.h"
 #include "flow/udp.h"
 #include "net/net.h"
 #include "ns/ns.h"
@@ -264,6 +266,8 @@ int main(int argc, char **argv)
 	udp_init(&conf, epfd);
 	icmp_init(epfd);
 	tcp_init(&conf, epfd);
+	tcp_splice_init(g.lsn, g.lsn_n, epfd);
+	udp_ns_init(g.lsn, g.lsn_n, epfd);
 
 	if (!vm)
 		ns_go(&g);
@@ -313,6 +317,15 @@ int main(int argc, char **argv)
 			case EPOLL_KIND_TCP_LISTEN:
 				tcp_listen_ready(&conf, ref, now);
 				break;
+			case EPOLL_KIND_SPLICE:
+				tcp_splice_ready(ref, ev[i].events);
+				break;
+			case EPOLL_KIND_SPLICE_LISTEN:
+				tcp_splice_listen_ready(ref);
+				break;
+			case EPOLL_KIND_UDP_NS:
+				udp_ns_ready(ref, sec);
+				break;
 			case EPOLL_KIND_UDP:
 				udp_sock_ready(&conf, ref, sec);
 				break;
@@ -330,6 +343,7 @@ int main(int argc, char **argv)
 					break;
 				last_sec = sec;
 				udp_timer(sec);
+				udp_ns_timer(sec);
 				icmp_timer(sec);
 				if (sec - last_ra >= RA_INTERVAL) {
 					net_ra_periodic(&conf);

@@ -156,14 +156,13 @@ static void conf_usage(FILE *f)
 	      "\n"
 	      "Port forwarding (SPEC: none, auto, all, or [ADDR[%IF]/]PORTS with\n"
 	      "PORTS like 22,80-90,2222:22,~25; repeatable):\n"
-	      "  -u, --udp-ports SPEC   host UDP ports to the guest (default:\n"
-	      "                         none; auto is accepted, forwards none)\n"
 	      "  -t, --tcp-ports SPEC   host TCP ports to the guest\n"
-	      "  -T, --tcp-ns SPEC      guest loopback TCP ports to the host\n"
-	      "  -U, --udp-ns SPEC      guest loopback UDP ports to the host\n"
-	      "                         -t, -T and -U are checked and accepted,\n"
-	      "                         but TCP and the loopback paths are\n"
-	      "                         not implemented yet\n"
+	      "  -u, --udp-ports SPEC   host UDP ports to the guest\n"
+	      "  -T, --tcp-ns SPEC      the namespace's loopback TCP ports to the\n"
+	      "                         host's loopback (splice, no frames)\n"
+	      "  -U, --udp-ns SPEC      the same for UDP\n"
+	      "                         Default for all four: none. auto is\n"
+	      "                         accepted but forwards nothing yet\n"
 	      "\n"
 	      "Virtual machines (instead of a namespace):\n"
 	      "  -s, --socket PATH      serve QEMU over a UNIX stream socket\n"
@@ -698,6 +697,11 @@ static int conf_finish(struct conf_args *ca, struct conf *c)
 					 "a VM has no namespace or command");
 		if (c->config_net)
 			return conf_fail(ca, "--config-net needs a namespace");
+		if (c->tcp_out.mode == FWD_MODE_SPEC ||
+		    c->tcp_out.mode == FWD_MODE_ALL ||
+		    c->udp_out.mode == FWD_MODE_SPEC ||
+		    c->udp_out.mode == FWD_MODE_ALL)
+			return conf_fail(ca, "-T and -U need a namespace");
 		return 0;
 	}
 	if (c->one_off) {

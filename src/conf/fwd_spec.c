@@ -405,3 +405,27 @@ bool fwd_spec_lookup(const struct fwd_spec *spec, uint16_t port, uint16_t *to,
 	}
 	return false;
 }
+
+unsigned int fwd_spec_each(const struct fwd_spec *spec,
+			   void (*fn)(const struct fwd_rule *r, uint16_t port,
+				      uint16_t to, void *arg),
+			   void *arg)
+{
+	unsigned int i, p, n = 0;
+
+	if (spec->mode != FWD_MODE_SPEC && spec->mode != FWD_MODE_ALL)
+		return 0;
+	for (i = 0; i < spec->n && i < FWD_RULES_MAX; i++) {
+		const struct fwd_rule *r = &spec->rule[i];
+
+		for (p = r->first; p <= r->last; p++) {
+			if (spec->excl[p / 8] & (1U << (p % 8)))
+				continue;
+			if (fn)
+				fn(r, (uint16_t)p,
+				   (uint16_t)(r->to + (p - r->first)), arg);
+			n++;
+		}
+	}
+	return n;
+}

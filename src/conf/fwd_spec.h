@@ -71,4 +71,13 @@ int fwd_spec_parse(struct fwd_spec *spec, const char *s, char *why,
 bool fwd_spec_lookup(const struct fwd_spec *spec, uint16_t port, uint16_t *to,
 		     unsigned int *rule);
 
+/* fwd_spec_each() - call @fn (if not NULL) for every forwarded host port
+ * of @spec in rule order, exclusions skipped, with its guest port @to.
+ * FWD_MODE_ALL visits 1-65535; other modes but SPEC visit nothing.
+ * Returns the number of ports. */
+unsigned int fwd_spec_each(const struct fwd_spec *spec,
+			   void (*fn)(const struct fwd_rule *r, uint16_t port,
+				      uint16_t to, void *arg),
+			   void *arg);
+
 #endif /* BURROW_FWD_SPEC_H */

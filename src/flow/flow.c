@@ -12,10 +12,9 @@ static_assert((FLOW_BUCKETS & (FLOW_BUCKETS - 1)) == 0,
 	      "bucket count must be a power of two");
 
 const char *const flow_type_name[] = {
-	[FLOW_FREE] = "free",
-	[FLOW_UDP] = "UDP",
-	[FLOW_ICMP] = "ICMP",
-	[FLOW_TCP] = "TCP",
+	[FLOW_FREE] = "free",	      [FLOW_UDP] = "UDP",
+	[FLOW_ICMP] = "ICMP",	      [FLOW_TCP] = "TCP",
+	[FLOW_SPLICE] = "TCP splice", [FLOW_UDP_NS] = "UDP loopback",
 };
 static_assert(ARRAY_SIZE(flow_type_name) == FLOW_TYPE_COUNT, "flow type names");
 

@@ -30,6 +30,8 @@ enum flow_type {
 	FLOW_UDP,
 	FLOW_ICMP,
 	FLOW_TCP,
+	FLOW_SPLICE, /* -T: two sockets joined by splice() */
+	FLOW_UDP_NS, /* -U: namespace loopback to host loopback */
 	FLOW_TYPE_COUNT,
 };
 extern const char *const flow_type_name[FLOW_TYPE_COUNT];

@@ -848,54 +848,36 @@ static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 	tcp_listen_n++;
 }
 
+/* tcp_listen_port() - fwd_spec_each() callback: both families. */
+static void tcp_listen_port(const struct fwd_rule *r, uint16_t port,
+			    uint16_t to, void *arg)
+{
+	const struct conf *c = arg;
+	bool all = c->tcp_in.mode == FWD_MODE_ALL;
+
+	if (c->v4)
+		tcp_listen_add(r, AF_INET, port, to, all);
+	if (c->v6)
+		tcp_listen_add(r, AF_INET6, port, to, all);
+}
+
 void tcp_init(const struct conf *c, int epfd)
 {
-	const struct fwd_spec *s = &c->tcp_in;
-	bool all = s->mode == FWD_MODE_ALL;
-	unsigned int max = 0, i, p;
+	unsigned int max;
 
 	tcp_epfd = epfd;
 	if (getrandom(&tcp_rng, sizeof(tcp_rng), 0) != sizeof(tcp_rng) ||
 	    !tcp_rng)
 		tcp_rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
-	if (s->mode != FWD_MODE_SPEC && !all) {
-		if (s->mode == FWD_MODE_AUTO)
-			info("-t auto: not implemented yet, no TCP forwards");
+	if (c->tcp_in.mode == FWD_MODE_AUTO)
+		info("-t auto: not implemented yet, no TCP forwards");
+	max = 2 * fwd_spec_each(&c->tcp_in, NULL, NULL);
+	if (!max)
 		return;
-	}
-	if (all)
-		max = 2 * 65535;
-	for (i = 0; !all && i < s->n; i++)
-		max += 2U * (s->rule[i].last - s->rule[i].first + 1U);
 	tcp_listen_tab = calloc(max, sizeof(*tcp_listen_tab));
 	if (!tcp_listen_tab)
 		die("-t: out of memory for %u listening sockets", max);
-	for (p = 1; all && p <= 65535; p++) {
-		uint16_t to;
-
-		if (!fwd_spec_lookup(s, (uint16_t)p, &to, NULL))
-			continue;
-		if (c->v4)
-			tcp_listen_add(NULL, AF_INET, (uint16_t)p, to, true);
-		if (c->v6)
-			tcp_listen_add(NULL, AF_INET6, (uint16_t)p, to, true);
-	}
-	for (i = 0; !all && i < s->n; i++) {
-		const struct fwd_rule *r = &s->rule[i];
-
-		for (p = r->first; p <= r->last; p++) {
-			uint16_t to = (uint16_t)(r->to + (p - r->first));
-
-			if (s->excl[p / 8] & (1U << (p % 8)))
-				continue;
-			if (c->v4)
-				tcp_listen_add(r, AF_INET, (uint16_t)p, to,
-					       false);
-			if (c->v6)
-				tcp_listen_add(r, AF_INET6, (uint16_t)p, to,
-					       false);
-		}
-	}
+	fwd_spec_each(&c->tcp_in, tcp_listen_port, (void *)(uintptr_t)c);
 	info("TCP: %u listening sockets", tcp_listen_n);
 }
 

@@ -135,54 +135,33 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 	udp_listen_n++;
 }
 
+/* udp_listen_port() - fwd_spec_each() callback: both families. */
+static void udp_listen_port(const struct fwd_rule *r, uint16_t port,
+			    uint16_t to, void *arg)
+{
+	const struct conf *c = arg;
+	bool all = c->udp_in.mode == FWD_MODE_ALL;
+
+	if (c->v4)
+		udp_listen_add(r, AF_INET, port, to, all);
+	if (c->v6)
+		udp_listen_add(r, AF_INET6, port, to, all);
+}
+
 void udp_init(const struct conf *c, int epfd)
 {
-	const struct fwd_spec *s = &c->udp_in;
-	unsigned int max = 0, i, p;
-	bool all = s->mode == FWD_MODE_ALL;
+	unsigned int max;
 
 	udp_epfd = epfd;
-	if (s->mode != FWD_MODE_SPEC && !all) {
-		if (s->mode == FWD_MODE_AUTO)
-			info("-u auto: not implemented yet, no UDP forwards");
+	if (c->udp_in.mode == FWD_MODE_AUTO)
+		info("-u auto: not implemented yet, no UDP forwards");
+	max = 2 * fwd_spec_each(&c->udp_in, NULL, NULL);
+	if (!max)
 		return;
-	}
-	if (all) {
-		max = 2 * 65535;
-	} else {
-		for (i = 0; i < s->n; i++)
-			max += 2U * (s->rule[i].last - s->rule[i].first + 1U);
-	}
 	udp_listen_tab = calloc(max, sizeof(*udp_listen_tab));
 	if (!udp_listen_tab)
 		die("-u: out of memory for %u forwarding sockets", max);
-
-	for (p = 1; all && p <= 65535; p++) {
-		uint16_t to;
-
-		if (!fwd_spec_lookup(s, (uint16_t)p, &to, NULL))
-			continue;
-		if (c->v4)
-			udp_listen_add(NULL, AF_INET, (uint16_t)p, to, true);
-		if (c->v6)
-			udp_listen_add(NULL, AF_INET6, (uint16_t)p, to, true);
-	}
-	for (i = 0; !all && i < s->n; i++) {
-		const struct fwd_rule *r = &s->rule[i];
-
-		for (p = r->first; p <= r->last; p++) {
-			uint16_t to = (uint16_t)(r->to + (p - r->first));
-
-			if (s->excl[p / 8] & (1U << (p % 8)))
-				continue;
-			if (c->v4)
-				udp_listen_add(r, AF_INET, (uint16_t)p, to,
-					       false);
-			if (c->v6)
-				udp_listen_add(r, AF_INET6, (uint16_t)p, to,
-					       false);
-		}
-	}
+	fwd_spec_each(&c->udp_in, udp_listen_port, (void *)(uintptr_t)c);
 	info("UDP: %u forwarding sockets", udp_listen_n);
 }
 

@@ -97,6 +97,7 @@ enum ns_msg {
 	NS_MSG_UNSHARED = 'U', /* child: in the new user ns, map me */
 	NS_MSG_MAPPED = 'M',   /* parent: uid and gid maps written */
 	NS_MSG_READY = 'R',    /* child: tap set up, descriptor attached */
+	NS_MSG_LISTEN = 'L',   /* child: a -T/-U socket: "proto af port to" */
 	NS_MSG_ERROR = 'E',    /* child: one line of error text follows */
 	NS_MSG_GO = 'G',       /* parent: burrow is ready, run the command */
 };
@@ -356,9 +357,93 @@ out:
 	close(nl);
 }
 
+/* State for ns_child_listen_port(). */
+struct ns_child_lsn {
+	int sock;      /* control socket to the parent */
+	uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	bool soft;     /* "all": skip ports that cannot be bound */
+};
+
+/* ns_child_listen_one() - bind one loopback socket of family @af in the
+ * namespace and pass it to the parent. */
+static void ns_child_listen_one(const struct ns_child_lsn *l, int af,
+				uint16_t port, uint16_t to)
+{
+	union {
+		struct sockaddr_in a4;
+		struct sockaddr_in6 a6;
+	} sa;
+	char text[48];
+	int fd, one = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	if (af == AF_INET) {
+		sa.a4.sin_family = AF_INET;
+		sa.a4.sin_port = htons(port);
+		sa.a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	} else {
+		sa.a6.sin6_family = AF_INET6;
+		sa.a6.sin6_port = htons(port);
+		sa.a6.sin6_addr = in6addr_loopback;
+	}
+	fd = socket(af,
+		    (l->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) |
+			    SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		ns_child_fail(l->sock, "%s: cannot open a socket: %s",
+			      l->proto == IPPROTO_TCP ? "-T" : "-U",
+			      strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (af == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa,
+		 af == AF_INET ? sizeof(sa.a4) : sizeof(sa.a6)) ||
+	    (l->proto == IPPROTO_TCP && listen(fd, 128))) {
+		int e = errno;
+
+		close(fd);
+		if (l->soft || (af == AF_INET6 && e == EADDRNOTAVAIL))
+			return; /* "all", or no IPv6 on this loopback */
+		ns_child_fail(l->sock,
+			      "%s: cannot bind port %u in the "
+			      "namespace: %s",
+			      l->proto == IPPROTO_TCP ? "-T" : "-U", port,
+			      strerror(e));
+	}
+	snprintf(text, sizeof(text), "%u %d %u %u", l->proto, af, port, to);
+	if (ns_send(l->sock, NS_MSG_LISTEN, text, fd))
+		_exit(1);
+	close(fd);
+}
+
+/* ns_child_listen_port() - fwd_spec_each() callback. */
+static void ns_child_listen_port(const struct fwd_rule *r, uint16_t port,
+				 uint16_t to, void *arg)
+{
+	const struct ns_child_lsn *l = arg;
+
+	(void)r;
+	ns_child_listen_one(l, AF_INET, port, to);
+	ns_child_listen_one(l, AF_INET6, port, to);
+}
+
+/* ns_child_listen() - the -T and -U sockets on the namespace's loopback. */
+static void ns_child_listen(const struct conf *c, int sock)
+{
+	struct ns_child_lsn l = {.sock = sock};
+
+	l.proto = IPPROTO_TCP;
+	l.soft = c->tcp_out.mode == FWD_MODE_ALL;
+	fwd_spec_each(&c->tcp_out, ns_child_listen_port, &l);
+	l.proto = IPPROTO_UDP;
+	l.soft = c->udp_out.mode == FWD_MODE_ALL;
+	fwd_spec_each(&c->udp_out, ns_child_listen_port, &l);
+}
+
 /* ns_child_tap() - create and configure the tap in the current network
- * namespace and pass its descriptor to the parent. On failure reports to
- * the parent and exits. */
+ * namespace, pass the -T/-U sockets and then the tap's descriptor to the
+ * parent. On failure reports to the parent and exits. */
 static void ns_child_tap(const struct conf *c, int sock)
 {
 	char name[IFNAMSIZ];
@@ -366,6 +451,7 @@ static void ns_child_tap(const struct conf *c, int sock)
 
 	fd = ns_tap_open(c, sock, &ifindex, name);
 	ns_configure(c, sock, ifindex, name);
+	ns_child_listen(c, sock);
 	r = ns_send(sock, NS_MSG_READY, NULL, fd);
 	if (r)
 		_exit(1); /* parent gone */
@@ -582,6 +668,57 @@ static void ns_expect(int sock, pid_t pid, enum ns_msg want, int *fd)
 		*fd = rfd;
 }
 
+/* ns_expect_ready() - take the -T/-U sockets the child sends, then its
+ * READY with the tap descriptor, into @g. */
+static void ns_expect_ready(const struct conf *c, int sock, pid_t pid,
+			    struct ns_guest *g)
+{
+	unsigned int max = 2 * (fwd_spec_each(&c->tcp_out, NULL, NULL) +
+				fwd_spec_each(&c->udp_out, NULL, NULL));
+	char text[NS_MSG_MAX], type = 0;
+	int r, fd;
+
+	if (max) {
+		g->lsn = calloc(max, sizeof(*g->lsn));
+		if (!g->lsn)
+			ns_fail(pid, "out of memory for %u sockets", max);
+	}
+	for (;;) {
+		struct ns_listen *l;
+		unsigned int proto, port, to;
+		int af;
+
+		r = ns_recv(sock, &type, text, sizeof(text), &fd);
+		if (r <= 0 || type != NS_MSG_LISTEN)
+			break;
+		l = g->lsn_n < max ? &g->lsn[g->lsn_n] : NULL;
+		if (fd < 0 || !l ||
+		    sscanf(text, "%u %d %u %u", &proto, &af, &port, &to) != 4) {
+			if (fd >= 0)
+				close(fd);
+			ns_fail(pid, "namespace set-up: bad socket message");
+		}
+		*l = (struct ns_listen){.fd = fd,
+					.af = af,
+					.proto = (uint8_t)proto,
+					.port = (uint16_t)port,
+					.to = (uint16_t)to};
+		g->lsn_n++;
+	}
+	if (r > 0 && type == NS_MSG_READY && fd >= 0) {
+		g->tap_fd = fd;
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (r > 0 && type == NS_MSG_ERROR) {
+		ns_reap(pid, false);
+		die("%s", text);
+	}
+	ns_fail(pid, "namespace set-up: the child ended before the tap was "
+		     "ready");
+}
+
 /* ns_write_proc() - write @text to /proc/@pid/@name; a missing file is
  * fine if @optional. Kills the child and dies on failure. */
 static void ns_write_proc(pid_t pid, const char *name, const char *text,
@@ -694,7 +831,7 @@ static void ns_create(const struct conf *c, struct ns_guest *g)
 	ns_map(pid);
 	if (ns_send(sock, NS_MSG_MAPPED, NULL, -1))
 		ns_fail(pid, "namespace set-up: cannot talk to child");
-	ns_expect(sock, pid, NS_MSG_READY, &g->tap_fd);
+	ns_expect_ready(c, sock, pid, g);
 	ns_tap_nonblock(g->tap_fd);
 	g->ctl_fd = sock;
 }
@@ -707,7 +844,7 @@ static void ns_join(const struct conf *c, struct ns_guest *g)
 	pid_t pid;
 
 	pid = ns_fork(c, &sock, ns_child_join);
-	ns_expect(sock, pid, NS_MSG_READY, &g->tap_fd);
+	ns_expect_ready(c, sock, pid, g);
 	close(sock);
 	st = ns_reap(pid, false);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
@@ -728,6 +865,8 @@ void ns_setup(const struct conf *c, struct ns_guest *g)
 	ns_ifname_check(c->ifname, sizeof(c->ifname));
 	g->tap_fd = g->cmd_pidfd = g->ctl_fd = -1;
 	g->cmd_pid = -1;
+	g->lsn = NULL;
+	g->lsn_n = 0;
 	if (c->netns[0])
 		ns_join(c, g);
 	else

@@ -7,15 +7,28 @@
 #ifndef BURROW_NS_H
 #define BURROW_NS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../conf/conf.h"
+
+/* A listening socket burrow owns inside the guest's namespace, on its
+ * loopback: -T (TCP) and -U (UDP) forwards towards the host. */
+struct ns_listen {
+	int fd;	       /* bound (and for TCP listening) socket */
+	int af;	       /* AF_INET (127.0.0.1) or AF_INET6 (::1) */
+	uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port; /* port in the namespace */
+	uint16_t to;   /* port on the host's loopback */
+};
 
 struct ns_guest {
 	int tap_fd;    /* the tap device (IFF_TAP | IFF_NO_PI), nonblocking */
 	pid_t cmd_pid; /* the command we run in the namespace, or -1 */
 	int cmd_pidfd; /* pidfd of cmd_pid (readable when it exits), or -1 */
-	int ctl_fd;    /* our end of the socket to the command's starter,
+	struct ns_listen *lsn; /* -T/-U sockets, allocated at set-up */
+	unsigned int lsn_n;    /* ... and how many */
+	int ctl_fd; /* our end of the socket to the command's starter,
 			 * until ns_go(); -1 when not (or no longer) used */
 };
 

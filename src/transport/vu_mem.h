@@ -63,6 +63,11 @@ int vu_mem_iov(const struct vu_mem *m, uint64_t gpa, uint64_t len,
 int vu_mem_set(struct vu_mem *m, const struct vu_mem_region *regions,
 	       const int *fds, unsigned int n);
 
+/* vu_mem_check() - what vu_mem_set() checks in @n regions before it looks
+ * at any file: NULL if they are acceptable, else the reason, for a log
+ * line. */
+const char *vu_mem_check(const struct vu_mem_region *r, unsigned int n);
+
 /* vu_mem_clear() - unmap every region; the table is then empty. */
 void vu_mem_clear(struct vu_mem *m);
 
