@@ -40,6 +40,7 @@
 #include "ns/ns.h"
 #include "sandbox/sandbox.h"
 #include "transport/tap.h"
+#include "transport/vu_net.h"
 
 #define EVENTS_MAX 64
 #define RA_INTERVAL 300 /* seconds between unsolicited RAs */
@@ -223,9 +224,11 @@ int main(int argc, char **argv)
 	main_nofile();
 
 	pcap_open(conf.pcap);
-	vm = conf.mode == CONF_MODE_VM_STREAM;
+	vm = conf.mode != CONF_MODE_NS;
 	if (!vm)
 		ns_setup(&conf, &g);
+	else if (conf.mode == CONF_MODE_VM_VU)
+		; /* listens below, once epoll exists */
 	else if (conf.fd < 0)
 		lfd = tap_stream_listen(conf.socket);
 	else if (fcntl(conf.fd, F_SETFL, O_NONBLOCK))
@@ -253,6 +256,8 @@ int main(int argc, char **argv)
 	if (!vm) {
 		tap_init(TAP_DEV, g.tap_fd);
 		epoll_add(epfd, g.tap_fd, EPOLL_KIND_TAP);
+	} else if (conf.mode == CONF_MODE_VM_VU) {
+		vu_net_init(conf.socket, epfd);
 	} else if (lfd >= 0) {
 		epoll_add(epfd, lfd, EPOLL_KIND_STREAM_LISTEN);
 	} else {
@@ -311,6 +316,18 @@ int main(int argc, char **argv)
 			case EPOLL_KIND_STREAM_LISTEN:
 				main_accept(epfd, lfd);
 				break;
+			case EPOLL_KIND_VU_LISTEN:
+				vu_net_accept();
+				break;
+			case EPOLL_KIND_VU_CTL:
+				if (!vu_net_ctl_ready() && conf.one_off)
+					run = false;
+				break;
+			case EPOLL_KIND_VU_KICK:
+				vu_net_kick(ref);
+				if (ref.idx == 1)
+					main_tap_ready(now);
+				break;
 			case EPOLL_KIND_TCP:
 				tcp_sock_ready(&conf, ref, ev[i].events, now);
 				break;
@@ -364,6 +381,9 @@ int main(int argc, char **argv)
 				ASSERT(0);
 			}
 		}
+		/* Frames already buffered or queued need no wake-up. */
+		if (tap_rx_more())
+			main_tap_ready(now);
 		tcp_batch_end(&conf, now);
 		tap_flush();
 		if (tap_kind() != TAP_NONE && tap_tx_blocked() != tap_out) {

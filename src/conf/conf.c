@@ -44,6 +44,7 @@ enum conf_opt {
 	CONF_OPT_TRACE,
 	CONF_OPT_VERSION,
 	CONF_OPT_DEBUG_FORBIDDEN_SYSCALL,
+	CONF_OPT_VHOST_USER,
 	CONF_OPT_COUNT,
 };
 
@@ -77,6 +78,7 @@ static const struct option conf_longopts[] = {
 	{"socket", required_argument, NULL, 's'},
 	{"fd", required_argument, NULL, 'F'},
 	{"one-off", no_argument, NULL, '1'},
+	{"vhost-user", no_argument, NULL, CONF_OPT_VHOST_USER},
 	{"pcap", required_argument, NULL, 'p'},
 	{"pid", required_argument, NULL, 'P'},
 	{"help", no_argument, NULL, 'h'},
@@ -96,6 +98,7 @@ struct conf_args {
 	char opt[32];	   /* the current option as the user wrote it */
 	bool only4, only6; /* -4, -6 seen */
 	bool userns_given; /* --userns seen */
+	bool vhost_user;   /* --vhost-user seen */
 };
 
 /* conf_fail() - write "OPTION: reason" into the error buffer; returns -1
@@ -169,6 +172,9 @@ static void conf_usage(FILE *f)
 	      "                         (-netdev stream,addr.type=unix,...)\n"
 	      "  -F, --fd N             serve an already connected socket\n"
 	      "  -1, --one-off          exit when the VM disconnects\n"
+	      "      --vhost-user       with -s: be a vhost-user virtio-net\n"
+	      "                         back-end (-chardev socket,path=PATH\n"
+	      "                         -netdev vhost-user, shared memory)\n"
 	      "\n"
 	      "Namespaces:\n"
 	      "      --netns PATH|NAME|PID  serve this network namespace\n"
@@ -576,6 +582,9 @@ static int conf_opt(struct conf_args *ca, struct conf *c, int opt,
 	case '1':
 		c->one_off = true;
 		return 0;
+	case CONF_OPT_VHOST_USER:
+		ca->vhost_user = true;
+		return 0;
 	case 'p':
 		return conf_path(ca, c->pcap, arg);
 	case 'P':
@@ -687,7 +696,13 @@ static int conf_finish(struct conf_args *ca, struct conf *c)
 		     CONF_MTU6_MIN);
 		c->v6 = false;
 	}
-	if (c->mode == CONF_MODE_VM_STREAM) {
+	if (ca->vhost_user) {
+		snprintf(ca->opt, sizeof(ca->opt), "--vhost-user");
+		if (c->mode != CONF_MODE_VM_STREAM || !c->socket[0])
+			return conf_fail(ca, "needs --socket PATH");
+		c->mode = CONF_MODE_VM_VU;
+	}
+	if (c->mode == CONF_MODE_VM_STREAM || c->mode == CONF_MODE_VM_VU) {
 		snprintf(ca->opt, sizeof(ca->opt), "%s",
 			 c->fd >= 0 ? "--fd" : "--socket");
 		if (c->fd >= 0 && c->socket[0])

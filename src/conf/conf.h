@@ -27,6 +27,7 @@
 enum conf_mode {
 	CONF_MODE_NS,	     /* pasta-like: a network namespace behind a tap */
 	CONF_MODE_VM_STREAM, /* passt-like: QEMU over a UNIX stream socket */
+	CONF_MODE_VM_VU,     /* vhost-user virtio-net back-end */
 	CONF_MODE_COUNT,
 };
 

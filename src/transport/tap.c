@@ -6,6 +6,7 @@
 
 #include "../core/txq.h"
 #include "tap.h"
+#include "vu_net.h"
 
 struct tap_stats tap_stats;
 
@@ -40,6 +41,8 @@ unsigned int tap_rx(struct iovec *frames, bool *gone)
 		return tap_dev_rx(tap_cur_fd, frames, gone);
 	case TAP_STREAM:
 		return tap_stream_rx(tap_cur_fd, frames, gone);
+	case TAP_VU:
+		return vu_net_rx(frames);
 	case TAP_NONE:
 	case TAP_KIND_COUNT:
 		break;
@@ -49,6 +52,8 @@ unsigned int tap_rx(struct iovec *frames, bool *gone)
 
 bool tap_rx_more(void)
 {
+	if (tap_cur == TAP_VU)
+		return vu_net_rx_more();
 	return tap_cur == TAP_STREAM && tap_stream_rx_more();
 }
 
@@ -60,6 +65,10 @@ void tap_flush(void)
 		return;
 	case TAP_STREAM:
 		tap_blocked = !tap_stream_flush(tap_cur_fd);
+		return;
+	case TAP_VU:
+		/* Out of guest buffers: its kick on queue 0 resumes us. */
+		vu_net_flush();
 		return;
 	case TAP_NONE:
 	case TAP_KIND_COUNT:

@@ -20,6 +20,7 @@ enum tap_kind {
 	TAP_NONE,   /* no guest connected (VM mode, between front-ends) */
 	TAP_DEV,    /* tap device */
 	TAP_STREAM, /* QEMU stream socket */
+	TAP_VU,	    /* vhost-user: the control socket's fd */
 	TAP_KIND_COUNT,
 };
 

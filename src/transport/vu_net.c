@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vu_net.c - the vhost-user virtio-net device: frames between the guest's
+ * virtqueues and the loop. Knows rings and the virtio-net header, not IP.
+ *
+ * Theory of operation
+ *
+ * Queue 1 (the guest's TX) carries frames from the guest: each chain is a
+ * 12-byte virtio-net header (VERSION_1 always has num_buffers) and the
+ * frame. The frame is copied out of guest memory once, into our receive
+ * buffers, before anything parses it: the guest may rewrite shared memory
+ * at any moment, and a copy is the only way its bytes stay what the
+ * parser checked. The chain goes back used (length 0) in one batch per
+ * wake-up, with at most one interrupt.
+ *
+ * Queue 0 (the guest's RX) takes frames to the guest: the header and the
+ * frame are written into as many chains as needed (MRG_RXBUF; num_buffers
+ * says how many), published in batches. When the guest has posted no
+ * buffers, frames stay in the txq (flows stop reading their sockets) and
+ * the guest's kick on queue 0 resumes the flush.
+ *
+ * Checksums: CSUM and GUEST_CSUM are not offered, so every frame both ways
+ * carries complete checksums and the header's flags are always 0.
+ *
+ * The control socket is served one message per wake-up by vhost_user.c;
+ * the events it returns start, stop and re-map the rings here. A guest
+ * that breaks its rings gets the queue marked broken (virtq.c): we stop
+ * touching it and log once; the front-end must reset the device.
+ *
+ * #syscalls read write recvmsg sendmsg epoll_ctl close mmap munmap fstat
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "../core/log.h"
+#include "../core/pcap.h"
+#include "../core/txq.h"
+#include "../core/util.h"
+#include "../epoll_ref.h"
+#include "tap.h"
+#include "vhost_user.h"
+#include "virtq.h"
+#include "vu_net.h"
+
+#define VNET_HDR_LEN 12	    /* struct virtio_net_hdr_v1 */
+#define VU_RX_CHAINS_MAX 64 /* chains one frame to the guest may use */
+#define VU_RXQ 0	    /* the guest's receive queue: frames to it */
+#define VU_TXQ 1	    /* the guest's transmit queue: frames from it */
+
+static struct vu_dev vu_dev;
+static struct virtq vu_vq[VU_QUEUES];
+static bool vu_running[VU_QUEUES];
+static int vu_ctl_fd = -1;
+static int vu_lfd = -1;
+static int vu_epfd = -1;
+static unsigned int vu_tx_more; /* chains may be waiting on queue 1 */
+
+static uint8_t vu_rx_buf[TAP_RX_BATCH][FRAME_MAX] __attribute__((aligned(64)));
+static struct virtq_elem vu_elem[VU_RX_CHAINS_MAX];
+
+/* vu_net_get_base() - vhost_user.c's hook: stop @ring, report its index. */
+static uint32_t vu_net_get_base(void *opaque, unsigned int ring)
+{
+	(void)opaque;
+	if (ring >= VU_QUEUES || !vu_running[ring])
+		return 0;
+	vu_running[ring] = false;
+	return virtq_get_base(&vu_vq[ring]);
+}
+
+static const struct vu_hooks vu_net_hooks = {.get_base = vu_net_get_base};
+
+/* vu_net_ring_start() - translate ring @i's areas and set its queue up. */
+static void vu_net_ring_start(unsigned int i)
+{
+	const struct vu_vring_cfg *r = &vu_dev.vring[i];
+	enum virtq_layout l =
+		vu_ring_packed(&vu_dev) ? VIRTQ_PACKED : VIRTQ_SPLIT;
+	uint16_t n = (uint16_t)r->num;
+	union epoll_ref ref = {.kind = EPOLL_KIND_VU_KICK, .idx = i};
+	struct epoll_event ev = {.events = EPOLLIN};
+	void *desc, *drv, *dev;
+
+	desc = vu_mem_uva(&vu_dev.mem, r->desc_uva,
+			  virtq_area_len(l, n, VIRTQ_AREA_DESC));
+	drv = vu_mem_uva(&vu_dev.mem, r->avail_uva,
+			 virtq_area_len(l, n, VIRTQ_AREA_DRIVER));
+	dev = vu_mem_uva(&vu_dev.mem, r->used_uva,
+			 virtq_area_len(l, n, VIRTQ_AREA_DEVICE));
+	if (virtq_init(&vu_vq[i], l, n, desc, drv, dev,
+		       vu_dev.features & VU_BIT(VU_F_EVENT_IDX),
+		       vu_dev.features & VU_BIT(VU_F_INDIRECT_DESC),
+		       &vu_dev.mem, r->base)) {
+		warn("vhost-user: ring %u cannot start (bad size, address or "
+		     "base)",
+		     i);
+		return;
+	}
+	vu_running[i] = true;
+	debug("vhost-user: ring %u started (%s, %u entries)", i,
+	      l == VIRTQ_PACKED ? "packed" : "split", n);
+	if (r->kick_fd >= 0) {
+		ref.fd = r->kick_fd;
+		ev.data.u64 = ref.u64;
+		if (epoll_ctl(vu_epfd, EPOLL_CTL_ADD, r->kick_fd, &ev) &&
+		    errno != EEXIST)
+			warn("vhost-user: cannot watch ring %u's kicks: %s", i,
+			     strerror(errno));
+	}
+	if (i == VU_TXQ)
+		vu_tx_more = 1;
+}
+
+/* vu_net_ring_stop() - stop using ring @i (its kick fd may be closed by
+ * vhost_user.c right after, which also removes it from epoll). */
+static void vu_net_ring_stop(unsigned int i)
+{
+	if (vu_running[i])
+		vu_dev.vring[i].base = vu_net_get_base(NULL, i);
+	vu_running[i] = false;
+	if (vu_dev.vring[i].kick_fd >= 0)
+		epoll_ctl(vu_epfd, EPOLL_CTL_DEL, vu_dev.vring[i].kick_fd,
+			  NULL);
+}
+
+void vu_net_init(const char *path, int epfd)
+{
+	union epoll_ref ref = {.kind = EPOLL_KIND_VU_LISTEN};
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	vu_epfd = epfd;
+	vu_dev_init(&vu_dev);
+	/* Partial checksums would need completing: not offered yet. */
+	vu_dev.features_offer &= ~(VU_BIT(VU_F_CSUM) | VU_BIT(VU_F_GUEST_CSUM));
+	vu_lfd = vu_listen(path);
+	if (vu_lfd < 0)
+		die("--vhost-user: cannot listen on %s: %s", path,
+		    strerror(-vu_lfd));
+	ref.fd = vu_lfd;
+	ev.data.u64 = ref.u64;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, vu_lfd, &ev))
+		die_perror("epoll_ctl");
+	info("vhost-user: listening on %s; QEMU: -chardev socket,id=c0,"
+	     "path=%s -netdev vhost-user,id=n0,chardev=c0 -device "
+	     "virtio-net-pci,netdev=n0 (guest memory shared)",
+	     path, path);
+}
+
+void vu_net_accept(void)
+{
+	union epoll_ref ref = {.kind = EPOLL_KIND_VU_CTL};
+	struct epoll_event ev = {.events = EPOLLIN};
+	int fd = vu_accept(vu_lfd);
+
+	if (fd < 0)
+		return;
+	if (vu_ctl_fd >= 0) {
+		warn("vhost-user: a front-end is connected already, refusing "
+		     "another");
+		close(fd);
+		return;
+	}
+	vu_ctl_fd = fd;
+	ref.fd = fd;
+	ev.data.u64 = ref.u64;
+	if (epoll_ctl(vu_epfd, EPOLL_CTL_ADD, fd, &ev))
+		die_perror("epoll_ctl");
+	tap_init(TAP_VU, fd);
+	info("vhost-user: front-end connected");
+}
+
+/* vu_net_disconnect() - the front-end is gone: forget rings and memory;
+ * wait for the next one. */
+static void vu_net_disconnect(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < VU_QUEUES; i++)
+		vu_net_ring_stop(i);
+	if (vu_ctl_fd >= 0)
+		epoll_ctl(vu_epfd, EPOLL_CTL_DEL, vu_ctl_fd, NULL);
+	vu_dev_reset(&vu_dev);
+	tap_close(); /* closes vu_ctl_fd */
+	vu_ctl_fd = -1;
+	vu_tx_more = 0;
+	info("vhost-user: front-end disconnected");
+}
+
+bool vu_net_ctl_ready(void)
+{
+	int ev, i;
+
+	if (vu_ctl_fd < 0)
+		return true;
+	ev = vu_handle(&vu_dev, vu_ctl_fd, &vu_net_hooks);
+	for (i = 0; i < VU_QUEUES; i++) {
+		if (ev & VU_EV_RING_STOP(i))
+			vu_net_ring_stop((unsigned int)i);
+	}
+	if (ev & VU_EV_DISCONNECT) {
+		vu_net_disconnect();
+		return false;
+	}
+	if (ev & VU_EV_MEM) {
+		/* Ring addresses are front-end addresses: map them again. */
+		for (i = 0; i < VU_QUEUES; i++) {
+			if (!vu_running[i])
+				continue;
+			vu_dev.vring[i].base = virtq_get_base(&vu_vq[i]);
+			vu_net_ring_start((unsigned int)i);
+		}
+	}
+	for (i = 0; i < VU_QUEUES; i++) {
+		if (ev & VU_EV_RING_START(i))
+			vu_net_ring_start((unsigned int)i);
+	}
+	return true;
+}
+
+void vu_net_kick(union epoll_ref ref)
+{
+	if (ref.idx >= VU_QUEUES)
+		return;
+	vu_kick_drain(ref.fd);
+	if (ref.idx == VU_TXQ)
+		vu_tx_more = 1;
+}
+
+bool vu_net_rx_more(void)
+{
+	return vu_tx_more && vu_running[VU_TXQ] &&
+	       !virtq_broken(&vu_vq[VU_TXQ]);
+}
+
+/* vu_net_notify() - interrupt the guest for queue @i if it wants one. */
+static void vu_net_notify(unsigned int i)
+{
+	if (virtq_should_notify(&vu_vq[i]) && vu_dev.vring[i].call_fd >= 0)
+		vu_call_signal(vu_dev.vring[i].call_fd);
+}
+
+unsigned int vu_net_rx(struct iovec *frames)
+{
+	struct virtq *vq = &vu_vq[VU_TXQ];
+	unsigned int n = 0, used = 0;
+
+	if (!vu_net_rx_more())
+		return 0;
+	while (n < TAP_RX_BATCH) {
+		struct virtq_elem *e = &vu_elem[0];
+		size_t len = 0, skip = VNET_HDR_LEN;
+		unsigned int k;
+		int r = virtq_pop(vq, e);
+
+		if (r == -EAGAIN) {
+			vu_tx_more = 0;
+			break;
+		}
+		if (r) {
+			warn("vhost-user: the guest broke its transmit queue; "
+			     "it must reset the device");
+			vu_tx_more = 0;
+			break;
+		}
+		/* One copy out of guest memory, header dropped. */
+		for (k = 0; k < e->out_num; k++) {
+			const uint8_t *src = e->iov[k].iov_base;
+			size_t l = e->iov[k].iov_len, c;
+
+			c = MIN(skip, l);
+			src += c;
+			l -= c;
+			skip -= c;
+			c = MIN(l, FRAME_MAX - len);
+			memcpy(vu_rx_buf[n] + len, src, c);
+			len += c;
+		}
+		virtq_fill(vq, e, 0, used++);
+		if (skip || !len || len >= FRAME_MAX) {
+			tap_stats.rx_bad++;
+			continue; /* no header, empty, or oversized: dropped */
+		}
+		frames[n].iov_base = vu_rx_buf[n];
+		frames[n].iov_len = len;
+		pcap_frame(&frames[n], 1, len);
+		tap_stats.rx_frames++;
+		tap_stats.rx_bytes += len;
+		n++;
+	}
+	if (used) {
+		virtq_flush(vq, used);
+		vu_net_notify(VU_TXQ);
+	}
+	return n;
+}
+
+/* vu_net_put() - scatter @len bytes of @src into the writable iovecs of
+ * chain @e from byte @off of the chain. Returns bytes written. */
+static size_t vu_net_put(const struct virtq_elem *e, size_t off,
+			 const uint8_t *src, size_t len)
+{
+	size_t done = 0;
+	unsigned int k;
+
+	for (k = e->out_num; k < e->out_num + e->in_num && done < len; k++) {
+		size_t l = e->iov[k].iov_len, c;
+
+		if (off >= l) {
+			off -= l;
+			continue;
+		}
+		c = MIN(l - off, len - done);
+		memcpy((uint8_t *)e->iov[k].iov_base + off, src + done, c);
+		done += c;
+		off = 0;
+	}
+	return done;
+}
+
+/* vu_net_put_stream() - bytes [@off, @off + @n) of the stream "header,
+ * then frame @f" into chain @e from its start. Returns bytes written. */
+static size_t vu_net_put_stream(const struct virtq_elem *e, const uint8_t *hdr,
+				const uint8_t *f, size_t off, size_t n)
+{
+	size_t done = 0, c, w;
+
+	if (off < VNET_HDR_LEN) {
+		c = MIN(VNET_HDR_LEN - off, n);
+		w = vu_net_put(e, 0, hdr + off, c);
+		done += w;
+		if (w < c)
+			return done;
+	}
+	if (n > done)
+		done += vu_net_put(e, done, f + (off + done - VNET_HDR_LEN),
+				   n - done);
+	return done;
+}
+
+/* vu_net_room() - bytes the writable part of @e can take. */
+static size_t vu_net_room(const struct virtq_elem *e)
+{
+	size_t room = 0;
+	unsigned int k;
+
+	for (k = e->out_num; k < e->out_num + e->in_num; k++)
+		room += e->iov[k].iov_len;
+	return room;
+}
+
+bool vu_net_flush(void)
+{
+	struct virtq *vq = &vu_vq[VU_RXQ];
+	bool mrg = vu_dev.features & VU_BIT(VU_F_MRG_RXBUF);
+	unsigned int sent = 0, filled = 0, i;
+
+	if (!vu_running[VU_RXQ] || virtq_broken(vq)) {
+		tap_stats.tx_drop += txq_count();
+		txq_consume(txq_count());
+		return true;
+	}
+	for (i = 0; i < txq_count(); i++) {
+		uint8_t hdr[VNET_HDR_LEN] = {0};
+		size_t len, need, have = 0;
+		uint8_t *f = txq_frame(i, &len);
+		unsigned int k = 0, c;
+
+		need = VNET_HDR_LEN + len;
+		if (filled + VU_RX_CHAINS_MAX > VIRTQ_BATCH_MAX) {
+			virtq_flush(vq, filled);
+			filled = 0;
+		}
+		while (have < need && k < VU_RX_CHAINS_MAX) {
+			int r = virtq_pop(vq, &vu_elem[k]);
+			size_t room;
+
+			if (r)
+				break;
+			room = vu_net_room(&vu_elem[k]);
+			k++;
+			if (!mrg && room < need) {
+				have = 0; /* one chain must hold it all */
+				break;
+			}
+			have += room;
+		}
+		if (have < need) {
+			virtq_unpop(vq, k);
+			break; /* out of buffers: the guest's kick resumes */
+		}
+		/* The header, then the frame, across the k chains. */
+		hdr[10] = (uint8_t)k; /* num_buffers, little-endian */
+		hdr[11] = (uint8_t)(k >> 8);
+		{
+			size_t off = 0;
+
+			for (c = 0; c < k; c++) {
+				size_t cl = MIN(vu_net_room(&vu_elem[c]),
+						need - off);
+				size_t w = vu_net_put_stream(&vu_elem[c], hdr,
+							     f, off, cl);
+
+				virtq_fill(vq, &vu_elem[c], (uint32_t)w,
+					   filled++);
+				off += w;
+			}
+		}
+		pcap_frame_buf(f, len);
+		tap_stats.tx_frames++;
+		tap_stats.tx_bytes += len;
+		sent++;
+	}
+	if (filled)
+		virtq_flush(vq, filled);
+	if (sent)
+		vu_net_notify(VU_RXQ);
+	txq_consume(sent);
+	return !txq_count();
+}
