@@ -168,6 +168,18 @@ format:
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
+# Static analysis: clang-tidy (.clang-tidy) and cppcheck, warnings fatal.
+TIDY_FLAGS := -std=gnu11 -D_GNU_SOURCE -DBURROW_VERSION='"tidy"' -Isrc \
+	-I$(B)
+
+tidy: $(B)/syscalls.h
+	@set -e; for f in $(LIB_SRCS) src/main.c; do \
+		clang-tidy --quiet $$f -- $(TIDY_FLAGS); done
+
+cppcheck: $(B)/syscalls.h
+	cppcheck --quiet --enable=warning,portability,performance --std=c11 \
+		-D_GNU_SOURCE --inline-suppr -Isrc -I$(B) --error-exitcode=1 src
+
 clang-build:
 	$(MAKE) BUILD=debug CC=clang B=build/clang build/clang/burrow
 

@@ -34,7 +34,11 @@ enum epoll_kind {
 union epoll_ref {
 	struct {
 		uint32_t kind : 8; /* enum epoll_kind */
-		uint32_t idx : 24; /* flow index, forward index, ... */
+		uint32_t idx : 16; /* flow index, forward index, ... */
+		uint32_t gen : 8;  /* flow generation: stale events (the
+				    * flow was freed and its index and fd
+				    * reused in the same batch) are told
+				    * apart from the new flow's */
 		int32_t fd;	   /* the descriptor itself */
 	};
 	uint64_t u64;

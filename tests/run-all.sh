@@ -15,7 +15,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
-FUZZ_TIME=${FUZZ_TIME:-10}
+FUZZ_TIME=${FUZZ_TIME:-30}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 PYTEST=${PYTEST:-/usr/bin/python3 -m pytest}
 export PYTEST
@@ -61,6 +61,8 @@ fi
 step "build (gcc, release)" make -j"$JOBS" CC=gcc
 step "build (clang, -Werror)" make -j"$JOBS" clang-build
 step "format check" make format-check
+step "static analysis (cppcheck)" make cppcheck
+step "static analysis (clang-tidy)" make -j"$JOBS" tidy
 step "unit tests" make -j"$JOBS" unit
 step "unit tests (ASan+UBSan)" make -j"$JOBS" BUILD=asan unit
 step "fuzz corpus replay" make -j"$JOBS" fuzz-replay

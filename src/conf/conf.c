@@ -567,7 +567,7 @@ static int conf_opt(struct conf_args *ca, struct conf *c, int opt,
 					 sizeof(c->socket) - 1);
 		if (!*arg)
 			return conf_fail(ca, "empty path");
-		strcpy(c->socket, arg);
+		memcpy(c->socket, arg, strlen(arg) + 1);
 		c->mode = CONF_MODE_VM_STREAM;
 		return 0;
 	case 'F': {

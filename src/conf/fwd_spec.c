@@ -240,7 +240,7 @@ static int fwd_item(struct fwd_spec *spec, const struct fwd_tok *it,
 	struct fwd_rule r = *proto;
 	const char *colon;
 	struct fwd_tok src;
-	uint16_t f, l, tf, tl;
+	uint16_t f = 0, l = 0, tf = 0, tl = 0;
 
 	if (*it->p == '~') {
 		src.p = it->p + 1;

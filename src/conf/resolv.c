@@ -164,11 +164,12 @@ static int resolv_line(const char *p, const char *end, struct conf *c,
 /* resolv_parse() - see resolv.h. Reads only [@text, @text + @len). */
 int resolv_parse(const char *text, size_t len, struct conf *c, bool want_search)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text, *end;
 	int added = 0;
 
 	if (!text)
 		return 0;
+	end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;

@@ -15,7 +15,7 @@
 #include "pcap.h"
 
 #define PCAP_MAGIC 0xa1b2c3d4
-#define PCAP_SNAPLEN 65536 + 64
+#define PCAP_SNAPLEN (65536 + 64)
 #define PCAP_LINKTYPE_ETHERNET 1
 #define PCAP_SEGS_MAX 16
 

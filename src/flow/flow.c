@@ -88,7 +88,12 @@ struct flow *flow_alloc(const struct flow_key *k)
 	i = flow_free_head;
 	f = &flow_tab[i];
 	flow_free_head = f->next;
-	memset(f, 0, sizeof(*f));
+	{
+		uint8_t gen = f->gen;
+
+		memset(f, 0, sizeof(*f));
+		f->gen = (uint8_t)(gen + 1);
+	}
 	f->key = *k;
 	f->fd = -1;
 	f->listen_fd = -1;
@@ -124,6 +129,22 @@ struct flow *flow_at(uint32_t idx)
 	if (idx >= FLOW_MAX || flow_tab[idx].key.type == FLOW_FREE)
 		return NULL;
 	return &flow_tab[idx];
+}
+
+struct flow *flow_at_ref(union epoll_ref ref)
+{
+	struct flow *f = flow_at(ref.idx);
+
+	return f && f->gen == ref.gen ? f : NULL;
+}
+
+union epoll_ref flow_ref(const struct flow *f, enum epoll_kind kind, int fd)
+{
+	union epoll_ref ref = {.kind = kind, .fd = fd};
+
+	ref.idx = flow_idx(f);
+	ref.gen = f->gen;
+	return ref;
 }
 
 uint32_t flow_idx(const struct flow *f)

@@ -21,8 +21,10 @@
 #include <time.h>
 
 #include "../core/inany.h"
+#include "../epoll_ref.h"
 
 #define FLOW_MAX 4096
+static_assert(FLOW_MAX <= 65536, "flow index must fit epoll_ref.idx");
 #define FLOW_NONE UINT32_MAX
 
 enum flow_type {
@@ -55,6 +57,7 @@ struct flow {
 	int listen_fd;		   /* UDP inbound: the -u socket, or -1 */
 	union sockaddr_inany peer; /* host-side peer of this flow */
 	uint16_t host_id;	   /* ICMP: identifier our ping socket has */
+	uint8_t gen;		   /* bumped at every allocation */
 	time_t last;		   /* last activity, monotonic seconds */
 };
 
@@ -69,6 +72,11 @@ struct flow *flow_alloc(const struct flow_key *k);
 void flow_free(struct flow *f);
 /* flow_at() - the flow at index @idx if in use, else NULL. */
 struct flow *flow_at(uint32_t idx);
+/* flow_at_ref() - the flow an epoll event is for, or NULL if that flow
+ * is gone (even if its index and descriptor were reused since). */
+struct flow *flow_at_ref(union epoll_ref ref);
+/* flow_ref() - the epoll tag for @f's descriptor @fd, of @kind. */
+union epoll_ref flow_ref(const struct flow *f, enum epoll_kind kind, int fd);
 /* flow_idx() - the index of @f. */
 uint32_t flow_idx(const struct flow *f);
 /* flow_count() - flows in use. */

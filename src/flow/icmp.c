@@ -69,8 +69,7 @@ static struct flow *icmp_flow_new(const struct conf *c,
 	}
 	f->fd = fd;
 	sockaddr_from_inany(&f->peer, &host, 0);
-	ref.idx = flow_idx(f);
-	ref.fd = fd;
+	ref = flow_ref(f, EPOLL_KIND_ICMP, fd);
 	ev.data.u64 = ref.u64;
 	if (epoll_ctl(icmp_epfd, EPOLL_CTL_ADD, fd, &ev))
 		die_perror("epoll_ctl");
@@ -113,7 +112,7 @@ void icmp_from_guest(const struct conf *c, const struct net_l4 *l4, time_t now)
 
 void icmp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now)
 {
-	struct flow *f = flow_at(ref.idx);
+	struct flow *f = flow_at_ref(ref);
 	unsigned int i;
 
 	if (!f || f->fd != ref.fd)

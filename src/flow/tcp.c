@@ -155,8 +155,7 @@ static struct tcp_conn *tcp_of(const struct flow *f)
 /* tcp_epoll() - (re)register @f's socket for input, output if @out. */
 static void tcp_epoll(struct flow *f, int op, bool out)
 {
-	union epoll_ref ref = {
-		.kind = EPOLL_KIND_TCP, .idx = flow_idx(f), .fd = f->fd};
+	union epoll_ref ref = flow_ref(f, EPOLL_KIND_TCP, f->fd);
 	struct epoll_event ev = {
 		.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (out ? EPOLLOUT : 0),
 		.data.u64 = ref.u64,
@@ -356,7 +355,7 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 	size_t poff = (v4 ? FRAME_L4_OFF4 : FRAME_L4_OFF6) + TCP_HLEN;
 	struct iovec iov[TCP_BATCH];
 	struct msghdr mh = {.msg_iov = iov};
-	uint8_t *slots[TCP_BATCH];
+	uint8_t *slots[TCP_BATCH] = {0};
 
 	if (t->state != TCP_S_ESTABLISHED || (t->flags & TCP_C_FIN_SENT))
 		return;
@@ -414,7 +413,8 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 				t->deadline = now + t->rto_ms;
 			return;
 		}
-		for (got = 0, i = 0; got < (size_t)r; i++) {
+		for (got = 0, i = 0; got < (size_t)r && i < mh.msg_iovlen;
+		     i++) {
 			size_t len = MIN(iov[i].iov_len, (size_t)r - got);
 			uint8_t *slot = txq_reserve();
 
@@ -713,6 +713,8 @@ void tcp_from_guest(const struct conf *c, const struct net_l4 *l4, uint64_t now)
 
 	if (s->flags & TCP_F_ACK)
 		tcp_guest_ack(c, f, l4, plen, now);
+	if (t->state == TCP_S_FREE)
+		return; /* a retransmission found the host side dead */
 	tcp_guest_data(c, f, l4, plen);
 
 	if ((t->flags & TCP_C_GUEST_FIN) && (t->flags & TCP_C_FIN_ACKED)) {
@@ -746,7 +748,7 @@ static void tcp_connected(const struct conf *c, struct flow *f, uint64_t now)
 void tcp_sock_ready(const struct conf *c, union epoll_ref ref, uint32_t events,
 		    uint64_t now)
 {
-	struct flow *f = flow_at(ref.idx);
+	struct flow *f = flow_at_ref(ref);
 	struct tcp_conn *t;
 
 	if (!f || f->fd != ref.fd || f->key.type != FLOW_TCP)
@@ -814,6 +816,11 @@ static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 		inany_from4(&a, any);
 	} else {
 		a = in6addr_any;
+	}
+	if (tcp_listen_n >= 65535) {
+		warn_rl("-t: too many listening sockets, port %u skipped",
+			port);
+		return;
 	}
 	fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)

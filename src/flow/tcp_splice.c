@@ -76,9 +76,7 @@ static uint8_t spl_shut(unsigned int side)
 static void tcp_splice_epoll(struct flow *f, unsigned int side, uint32_t want)
 {
 	struct tcp_splice_conn *s = &spl_conn[flow_idx(f)];
-	union epoll_ref ref = {.kind = EPOLL_KIND_SPLICE,
-			       .idx = flow_idx(f),
-			       .fd = s->fd[side]};
+	union epoll_ref ref = flow_ref(f, EPOLL_KIND_SPLICE, s->fd[side]);
 	struct epoll_event ev = {.events = want, .data.u64 = ref.u64};
 
 	if (s->events[side] == want)
@@ -243,9 +241,7 @@ static void tcp_splice_new(const struct ns_listen *l, int fd0,
 	}
 	s->flags = SPL_CONNECTING;
 	for (i = 0; i < 2; i++) {
-		union epoll_ref ref = {.kind = EPOLL_KIND_SPLICE,
-				       .idx = flow_idx(f),
-				       .fd = s->fd[i]};
+		union epoll_ref ref = flow_ref(f, EPOLL_KIND_SPLICE, s->fd[i]);
 		struct epoll_event ev = {.events = i ? EPOLLOUT : 0,
 					 .data.u64 = ref.u64};
 
@@ -305,7 +301,7 @@ void tcp_splice_listen_ready(union epoll_ref ref)
 
 void tcp_splice_ready(union epoll_ref ref, uint32_t events)
 {
-	struct flow *f = flow_at(ref.idx);
+	struct flow *f = flow_at_ref(ref);
 	struct tcp_splice_conn *s;
 
 	if (!f || f->key.type != FLOW_SPLICE)

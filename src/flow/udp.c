@@ -91,12 +91,11 @@ static int udp_sock_new(int af, const struct in6_addr *bind_addr, uint16_t port,
 	return fd;
 }
 
-static void udp_epoll_add(int fd, enum epoll_kind kind, uint32_t idx)
+static void udp_epoll_add(union epoll_ref ref)
 {
-	union epoll_ref ref = {.kind = kind, .idx = idx, .fd = fd};
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ref.u64};
 
-	if (epoll_ctl(udp_epfd, EPOLL_CTL_ADD, fd, &ev))
+	if (epoll_ctl(udp_epfd, EPOLL_CTL_ADD, ref.fd, &ev))
 		die_perror("epoll_ctl");
 }
 
@@ -118,6 +117,11 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 			a = r->addr6;
 		ba = &a;
 	}
+	if (udp_listen_n >= 65535) {
+		warn_rl("-u: too many forwarding sockets, port %u skipped",
+			port);
+		return;
+	}
 	fd = udp_sock_new(af, ba, port, r ? r->ifname : NULL);
 	if (fd < 0) {
 		if (soft)
@@ -131,7 +135,8 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 		.port = port,
 		.to = to,
 	};
-	udp_epoll_add(fd, EPOLL_KIND_UDP_LISTEN, udp_listen_n);
+	udp_epoll_add((union epoll_ref){
+		.kind = EPOLL_KIND_UDP_LISTEN, .idx = udp_listen_n, .fd = fd});
 	udp_listen_n++;
 }
 
@@ -205,7 +210,7 @@ static struct flow *udp_flow_new(const struct conf *c, const struct flow_key *k)
 	}
 	f->fd = fd;
 	f->peer = sa;
-	udp_epoll_add(fd, EPOLL_KIND_UDP, flow_idx(f));
+	udp_epoll_add(flow_ref(f, EPOLL_KIND_UDP, fd));
 	return f;
 }
 
@@ -272,7 +277,7 @@ static void udp_deliver(const struct conf *c, struct mmsghdr *mm,
 			continue;
 		}
 		slot = txq_reserve();
-		ASSERT(slot);
+		ASSERT(slot && slots[i]);
 		if (slot != slots[i])
 			memmove(slot + poff, slots[i] + poff, len);
 		if (inany_is4(gaddr))
@@ -325,8 +330,8 @@ void udp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now)
 {
 	struct mmsghdr mm[UDP_BATCH];
 	struct iovec iov[UDP_BATCH];
-	uint8_t *slots[UDP_BATCH];
-	struct flow *f = flow_at(ref.idx);
+	uint8_t *slots[UDP_BATCH] = {0};
+	struct flow *f = flow_at_ref(ref);
 	size_t poff, maxp;
 	unsigned int n;
 	bool v4;
@@ -348,7 +353,7 @@ void udp_listen_ready(const struct conf *c, union epoll_ref ref, time_t now)
 	union sockaddr_inany names[UDP_BATCH];
 	struct mmsghdr mm[UDP_BATCH];
 	struct iovec iov[UDP_BATCH];
-	uint8_t *slots[UDP_BATCH];
+	uint8_t *slots[UDP_BATCH] = {0};
 	const struct udp_listen *l;
 	struct in6_addr gaddr;
 	size_t poff, maxp;

@@ -93,8 +93,7 @@ static struct flow *udp_ns_flow(const struct ns_listen *l,
 	f->listen_fd = l->fd;
 	f->peer = *peer;
 	f->last = now;
-	ref.idx = flow_idx(f);
-	ref.fd = fd;
+	ref = flow_ref(f, EPOLL_KIND_UDP_NS, fd);
 	ev.data.u64 = ref.u64;
 	if (epoll_ctl(uns_epfd, EPOLL_CTL_ADD, fd, &ev)) {
 		close(fd);
@@ -137,7 +136,7 @@ void udp_ns_ready(union epoll_ref ref, time_t now)
 
 	/* A flow's host socket: replies back to the namespace peer. */
 	{
-		struct flow *f = flow_at(ref.idx);
+		struct flow *f = flow_at_ref(ref);
 		socklen_t sl;
 
 		if (!f || f->key.type != FLOW_UDP_NS || f->fd != ref.fd)

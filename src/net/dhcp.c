@@ -511,6 +511,8 @@ static void dhcp_dest(const struct conf *c, const struct dhcp_req *r,
 	memset(o, 0, sizeof(*o));
 	memcpy(o->dst_mac, r->chaddr, sizeof(o->dst_mac));
 	o->type = type;
+	/* RFC 2131 4.1's order, kept as written: NAK, ciaddr, flag. */
+	// NOLINTBEGIN(bugprone-branch-clone)
 	if (type == DHCP_MSG_NAK)
 		o->broadcast = true;
 	else if (r->ciaddr.s_addr)
@@ -519,6 +521,7 @@ static void dhcp_dest(const struct conf *c, const struct dhcp_req *r,
 		o->broadcast = true;
 	else
 		o->dst = c->addr4;
+	// NOLINTEND(bugprone-branch-clone)
 	if (o->broadcast)
 		o->dst.s_addr = htonl(INADDR_BROADCAST);
 }

@@ -150,8 +150,8 @@ bool tap_stream_flush(int fd)
 			uint8_t *f = txq_frame(i, &len);
 
 			put_be32(hdr[i], (uint32_t)len);
-			iov[2 * i] = (struct iovec){hdr[i], 4};
-			iov[2 * i + 1] = (struct iovec){f, len};
+			iov[2 * (size_t)i] = (struct iovec){hdr[i], 4};
+			iov[2 * (size_t)i + 1] = (struct iovec){f, len};
 			total += 4 + len;
 		}
 		w = writev(fd, iov, (int)(2 * n));
@@ -196,7 +196,7 @@ int tap_stream_listen(const char *path)
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		die("--socket: path too long: %s", path);
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	/* Replace a stale socket left by a previous run, nothing else. */
 	if (!lstat(path, &st)) {
 		if (!S_ISSOCK(st.st_mode))
