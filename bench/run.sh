@@ -56,7 +56,8 @@ peak RSS for host loopback, pasta, slirp4netns and burrow. Needs root
   -h, --help       this text
 
 Environment: BURROW_BIN (default ./burrow), PASTA_BIN, SLIRP_BIN,
-PASTA_RUNAS (pasta --runas, default 0), BENCH_KEEP=1 keeps the work dir.
+PASTA_RUNAS (pasta --runas, default 0), BURROW_ARGS (extra burrow
+options, e.g. -d), BENCH_KEEP=1 keeps the work dir (daemon logs).
 EOF
 }
 
@@ -204,7 +205,7 @@ setup_topology() {
 }
 
 start_servers() {
-	bg "$HOSTNS" "$WORK/iperf3-host.log" iperf3 -s -p $P_IPERF
+	bg "$HOSTNS" "$WORK/iperf3-host.log" iperf3 -s -p $P_IPERF --idle-timeout 15
 	bg "$HOSTNS" "$WORK/connrate-host.log" "$WORK/connrate" server $P_CONN
 	if [ $HAVE_SOCKPERF = 1 ]; then
 		bg "$HOSTNS" "$WORK/sockperf-host.log" \
@@ -254,9 +255,10 @@ start_peer() {
 			fail_peer "$peer" "$BURROW_BIN missing (run make)"
 			return 1
 		fi
+		# shellcheck disable=SC2086
 		bg "$HOSTNS" "$logf" "$BURROW_BIN" -f -q --config-net \
 			--netns "/run/netns/$g" -I eth0 \
-			-t "${FWD_PORT[burrow]}:$P_GUEST"
+			-t "${FWD_PORT[burrow]}:$P_GUEST" ${BURROW_ARGS:-}
 		;;
 	pasta)
 		bg "$HOSTNS" "$logf" "$PASTA_BIN" -f -q -e --config-net \
@@ -281,7 +283,7 @@ start_peer() {
 	fi
 	# The server behind the -t forward (pasta, burrow).
 	if [ -n "${FWD_PORT[$peer]:-}" ]; then
-		bg "$g" "$WORK/iperf3-$peer.log" iperf3 -s -p $P_GUEST
+		bg "$g" "$WORK/iperf3-$peer.log" iperf3 -s -p $P_GUEST --idle-timeout 15
 	fi
 	echo "$peer ok" >>"$STATUS"
 	log "$peer: up (pid $pid, guest $g, gateway $(peer_target "$peer"))"
@@ -292,18 +294,25 @@ alive() { [ "$1" = loopback ] || kill -0 "${DAEMON_PID[$1]}" 2>/dev/null; }
 # -- measurements: each appends "peer figure value" to $RAW -------------
 rec() { echo "$1 $2 $3" >>"$RAW"; }
 
-# iperf_once NS ADDR PORT EXTRA -> Gbit/s on the receiving side, or nothing
+# iperf_once NS ADDR PORT EXTRA -> Gbit/s on the receiving side, or
+# nothing (and the reason on stderr)
 iperf_once() {
-	local ns=$1 addr=$2 port=$3
+	local ns=$1 addr=$2 port=$3 j=$WORK/iperf-last.json
 	shift 3
-	timeout $((SECS + 20)) ip netns exec "$ns" iperf3 -c "$addr" -p "$port" \
-		-t "$SECS" -J "$@" 2>/dev/null | python3 -c '
+	timeout $((SECS + 20)) ip netns exec "$ns" iperf3 -c "$addr" \
+		-p "$port" -t "$SECS" -J "$@" >"$j" 2>&1
+	python3 - "$j" "$ns $addr:$port $*" <<'PY'
 import json, sys
 try:
-    j = json.load(sys.stdin)
+    j = json.load(open(sys.argv[1]))
     print("%.4f" % (j["end"]["sum_received"]["bits_per_second"] / 1e9))
 except Exception:
-    pass'
+    try:
+        why = json.load(open(sys.argv[1])).get("error", "?")
+    except Exception:
+        why = open(sys.argv[1]).read()[-300:] or "no output (timeout?)"
+    sys.stderr.write("[bench] iperf3 failed (%s): %s\n" % (sys.argv[2], why))
+PY
 }
 
 measure_tput() {	# PEER
@@ -368,14 +377,16 @@ measure_conn() {
 	rec "$p" conn_per_s "${v:-nan}"
 }
 
-rss() {
-	local p=$1 pid kib
+rss() {	# PEER [FIGURE]
+	local p=$1 fig=${2:-rss_hwm_kib} pid kib
 	[ "$p" = loopback ] && return 0
 	pid=${DAEMON_PID[$p]}
 	kib=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' \
 		"/proc/$pid/status" 2>/dev/null)
-	rec "$p" rss_hwm_kib "${kib:-nan}"
+	rec "$p" "$fig" "${kib:-nan}"
+	[ "$fig" = rss_hwm_kib ] || return 0
 	# Anything the daemon forked (not expected): report it.
+	# shellcheck disable=SC2013
 	for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
 		log "$p: child process $c ($(cat /proc/"$c"/comm 2>/dev/null))"
 	done
@@ -393,6 +404,9 @@ versions() {
 
 # -- main ---------------------------------------------------------------
 cc -O2 -std=gnu11 -o "$WORK/connrate" "$HERE/connrate.c" || exit 1
+# Before the daemons start: the binaries they run (a rebuild during the
+# run would not change a running daemon, but would change --version).
+mapfile -t VERS < <(versions)
 setup_topology || { log "topology set-up failed"; exit 1; }
 start_servers || exit 1
 
@@ -413,6 +427,11 @@ log "mode: $([ $QUICK = 1 ] && echo quick || echo full), $RUNS run(s) x $SECS s,
 for ((r = 1; r <= RUNS; r++)); do
 	for fig in tput fwd lat conn; do
 		for p in "${ACTIVE[@]}"; do
+			# Peak RSS from the data paths alone, before the first
+			# burst of short connections (slirp4netns keeps memory
+			# per closed connection for a while).
+			[ $r = 1 ] && [ $fig = conn ] && alive "$p" &&
+				rss "$p" rss_hwm_pre_conn_kib
 			if ! alive "$p"; then
 				log "$p: daemon died (run $r, $fig)"
 				continue
@@ -430,7 +449,6 @@ for p in "${ACTIVE[@]}"; do
 	fi
 done
 
-mapfile -t VERS < <(versions)
 mkdir -p "$(dirname "$OUT")"
 python3 - "$RAW" "$STATUS" "$OUT" "$QUICK" "$RUNS" "$SECS" \
 	"$HAVE_SOCKPERF" "${VERS[0]}" "${VERS[1]}" "${VERS[2]}" <<'EOF'
@@ -446,7 +464,8 @@ FIGS = [  # key, label, unit, higher is better
     ("rr_p50_us", "TCP RR 64 B RTT p50", "us", False),
     ("rr_p99_us", "TCP RR 64 B RTT p99", "us", False),
     ("conn_per_s", "TCP connections", "conn/s", True),
-    ("rss_hwm_kib", "daemon peak RSS (VmHWM)", "MiB", False),
+    ("rss_hwm_pre_conn_kib", "peak RSS before conn test", "MiB", False),
+    ("rss_hwm_kib", "peak RSS at the end (VmHWM)", "MiB", False),
 ]
 
 runs_by = {}
@@ -502,7 +521,7 @@ with open(out, "w") as f:
 def fmt(v, k):
     if v is None:
         return "n/a"
-    if k == "rss_hwm_kib":
+    if k.startswith("rss_"):
         return "%.1f" % (v / 1024)
     if k == "conn_per_s":
         return "%.0f" % v
@@ -535,6 +554,13 @@ for r in rows:
     print(line(r))
 print("^ higher is better, v lower is better; b/X = burrow median / X "
       "median")
+for p in shown:
+    for k, label, *_ in FIGS:
+        xs = runs_by.get(p, {}).get(k, [])
+        bad = sum(1 for x in xs if math.isnan(x))
+        if bad:
+            print("%s, %s: %d of %d runs failed (median of the rest)"
+                  % (p, label, bad, len(xs)))
 for p in shown:
     if not st[p].startswith("ok"):
         print("%s: %s" % (p, st[p]))

@@ -17,7 +17,7 @@ PACKAGES=(
 	iproute2 iputils-ping procps psmisc
 	busybox udhcpc ndisc6 dnsutils dnsmasq-base tshark socat
 	# peers for comparison and benchmarks
-	iperf3 passt slirp4netns
+	iperf3 passt slirp4netns sockperf
 )
 
 SUDO=
