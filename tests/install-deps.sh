@@ -16,6 +16,9 @@ PACKAGES=(
 	python3 python3-pytest python3-scapy
 	iproute2 iputils-ping procps psmisc
 	busybox udhcpc ndisc6 dnsutils dnsmasq-base tshark socat
+	# QEMU test guest (the kernel and busybox-static are fetched with
+	# apt-get download by tests/guest/build.sh, not installed)
+	qemu-system-x86 xz-utils cpio
 	# peers for comparison and benchmarks
 	iperf3 passt slirp4netns sockperf
 )
