@@ -137,6 +137,7 @@ static void main_stats(void)
 	      tcp_stats.refused_full, tcp_stats.refused_host,
 	      tcp_stats.rst_unknown, tcp_stats.retransmits,
 	      tcp_stats.short_writes, tcp_stats.out_of_order);
+	tcp_debug_dump();
 	for (i = 0; i < NET_VERDICT_COUNT; i++) {
 		if (net_drops[i])
 			debug("dropped: %s: %lu", net_verdict_name[i],
@@ -255,6 +256,9 @@ int main(int argc, char **argv)
 
 	if (!vm) {
 		tap_init(TAP_DEV, g.tap_fd);
+		/* The tap completes partial checksums; a capture would show
+		 * them unfinished, so not with --pcap. */
+		txq_partial_ok = !conf.pcap[0];
 		epoll_add(epfd, g.tap_fd, EPOLL_KIND_TAP);
 	} else if (conf.mode == CONF_MODE_VM_VU) {
 		vu_net_init(conf.socket, epfd);

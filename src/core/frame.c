@@ -64,17 +64,32 @@ size_t frame_ip6(uint8_t *buf, const uint8_t *dst_mac,
 	return FRAME_L4_OFF6 + l4len;
 }
 
-static void frame_udp_hdr(uint8_t *uh, uint16_t sport, uint16_t dport,
-			  size_t plen, uint32_t pseudo)
+/* frame_l4_csum() - the checksum of the L4 part at @l4 (@len bytes, the
+ * field at @field zeroed) with pseudo-header sum @pseudo: complete, or
+ * with txq_partial_ok only the pseudo-header part, the transport
+ * completing it. @l4off is the L4 offset in the frame. */
+void frame_l4_csum(uint8_t *l4, size_t len, size_t field, uint32_t pseudo,
+		   size_t l4off, bool udp)
 {
 	uint16_t c;
 
+	if (txq_partial_ok) {
+		put_be16(l4 + field, (uint16_t)~csum_fold(pseudo));
+		txq_partial((uint16_t)l4off, (uint16_t)field);
+		return;
+	}
+	c = csum(l4, len, pseudo);
+	put_be16(l4 + field, udp && !c ? 0xffff : c);
+}
+
+static void frame_udp_hdr(uint8_t *uh, uint16_t sport, uint16_t dport,
+			  size_t plen, uint32_t pseudo, size_t l4off)
+{
 	put_be16(uh, sport);
 	put_be16(uh + 2, dport);
 	put_be16(uh + 4, (uint16_t)(UDP_HLEN + plen));
 	put_be16(uh + 6, 0);
-	c = csum(uh, UDP_HLEN + plen, pseudo);
-	put_be16(uh + 6, c ? c : 0xffff);
+	frame_l4_csum(uh, UDP_HLEN + plen, 6, pseudo, l4off, true);
 }
 
 size_t frame_udp4(uint8_t *buf, const uint8_t *dst_mac, struct in_addr src,
@@ -85,7 +100,8 @@ size_t frame_udp4(uint8_t *buf, const uint8_t *dst_mac, struct in_addr src,
 
 	ASSERT(l4 <= 65535 - IP4_HLEN);
 	frame_udp_hdr(buf + FRAME_L4_OFF4, sport, dport, plen,
-		      csum_pseudo4(src, dst, IPPROTO_UDP, (uint32_t)l4));
+		      csum_pseudo4(src, dst, IPPROTO_UDP, (uint32_t)l4),
+		      FRAME_L4_OFF4);
 	return frame_ip4(buf, dst_mac, src, dst, IPPROTO_UDP, l4);
 }
 
@@ -97,6 +113,7 @@ size_t frame_udp6(uint8_t *buf, const uint8_t *dst_mac,
 
 	ASSERT(l4 <= 65535);
 	frame_udp_hdr(buf + FRAME_L4_OFF6, sport, dport, plen,
-		      csum_pseudo6(src, dst, IPPROTO_UDP, (uint32_t)l4));
+		      csum_pseudo6(src, dst, IPPROTO_UDP, (uint32_t)l4),
+		      FRAME_L4_OFF6);
 	return frame_ip6(buf, dst_mac, src, dst, IPPROTO_UDP, l4, 64);
 }

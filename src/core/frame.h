@@ -51,6 +51,14 @@ size_t frame_ip6(uint8_t *buf, const uint8_t *dst_mac,
 		 const struct in6_addr *src, const struct in6_addr *dst,
 		 uint8_t proto, size_t l4len, uint8_t hop);
 
+/* frame_l4_csum() - fill the L4 checksum field at @l4 + @field: the whole
+ * checksum over @len bytes with pseudo-header sum @pseudo, or with
+ * txq_partial_ok just the pseudo-header part and a txq_partial() note
+ * (@l4off: L4 offset in the frame). @udp: 0 is sent as 0xffff. The slot
+ * must be reserved. */
+void frame_l4_csum(uint8_t *l4, size_t len, size_t field, uint32_t pseudo,
+		   size_t l4off, bool udp);
+
 /* frame_udp4() - UDP (with checksum), IPv4 and Ethernet headers for @plen
  * payload bytes already at buf + FRAME_L4_OFF4 + UDP_HLEN. */
 size_t frame_udp4(uint8_t *buf, const uint8_t *dst_mac, struct in_addr src,

@@ -9,6 +9,8 @@
 
 static uint8_t txq_buf[TXQ_SLOTS][FRAME_MAX] __attribute__((aligned(64)));
 static size_t txq_len[TXQ_SLOTS];
+static struct txq_csum txq_meta[TXQ_SLOTS];
+bool txq_partial_ok;
 static unsigned int txq_n; /* committed frames, in slots [0, txq_n) */
 static int txq_reserved;   /* a slot is reserved, not yet committed */
 
@@ -17,7 +19,20 @@ uint8_t *txq_reserve(void)
 	if (txq_n >= TXQ_SLOTS)
 		return NULL;
 	txq_reserved = 1;
+	txq_meta[txq_n] = (struct txq_csum){0, 0};
 	return txq_buf[txq_n];
+}
+
+void txq_partial(uint16_t start, uint16_t offset)
+{
+	ASSERT(txq_reserved && txq_partial_ok);
+	txq_meta[txq_n] = (struct txq_csum){start, offset};
+}
+
+struct txq_csum txq_csum(unsigned int i)
+{
+	ASSERT(i < txq_n);
+	return txq_meta[i];
 }
 
 void txq_commit(size_t len)
@@ -64,6 +79,7 @@ void txq_consume(unsigned int n)
 	for (i = n; i < txq_n; i++) {
 		memmove(txq_buf[i - n], txq_buf[i], txq_len[i]);
 		txq_len[i - n] = txq_len[i];
+		txq_meta[i - n] = txq_meta[i];
 	}
 	txq_n -= n;
 }

@@ -14,17 +14,34 @@
 #ifndef BURROW_TXQ_H
 #define BURROW_TXQ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define TXQ_SLOTS 128
 #define FRAME_MAX (65536 + 64) /* largest frame: 64 KiB L3 + L2 */
 
+/* Per-frame checksum note: the L4 checksum field holds only the folded
+ * pseudo-header sum, and the transport must have it completed (the tap's
+ * virtio-net header, NEEDS_CSUM) over bytes [start, end of frame). */
+struct txq_csum {
+	uint16_t start;	 /* offset of the L4 header in the frame; 0: none */
+	uint16_t offset; /* of the checksum field within it */
+};
+
 /* txq_reserve() - a free slot of FRAME_MAX bytes, or NULL if the queue is
  * full. Only one slot may be reserved at a time. */
 uint8_t *txq_reserve(void);
 /* txq_commit() - queue the reserved slot as a frame of @len bytes. */
 void txq_commit(size_t len);
+/* txq_partial() - mark the reserved slot's checksum as partial (see struct
+ * txq_csum). Only when txq_partial_ok says the transport completes it. */
+void txq_partial(uint16_t start, uint16_t offset);
+/* txq_csum() - the checksum note of frame @i. */
+struct txq_csum txq_csum(unsigned int i);
+/* Set by the loop: the transport completes partial checksums (a tap with
+ * a virtio-net header, and no --pcap, which must show whole frames). */
+extern bool txq_partial_ok;
 /* txq_count() - frames queued. */
 unsigned int txq_count(void);
 /* txq_frame() - frame @i (0 <= i < txq_count()), its length in @len. */

@@ -112,7 +112,10 @@ struct tcp_conn {
 	uint32_t snd_nxt;   /* next byte we send */
 	uint32_t rcv_nxt;   /* next byte expected from the guest */
 	uint32_t wnd_guest; /* the guest's window, bytes */
-	uint32_t wnd_adv;   /* the window we last advertised, bytes */
+	uint32_t wnd_adv;   /* the window we last computed, bytes */
+	uint32_t wnd_edge;  /* its right edge (rcv_nxt + wnd_adv then): what
+			     * we advertise never moves it, nor goes past
+			     * it, until the next computation */
 	uint32_t rto_ms;    /* current retransmission timeout */
 	uint64_t deadline;  /* ms: handshake or retransmission deadline */
 	uint64_t last;	    /* ms: last activity either way */
@@ -129,7 +132,10 @@ struct tcp_listen {
 struct tcp_stats tcp_stats;
 
 static struct tcp_conn tcp_conn[FLOW_MAX];
-static uint32_t tcp_pending_list[FLOW_MAX]; /* flows with TCP_C_PENDING */
+/* Flows with TCP_C_PENDING, each once; while tcp_batch_end() walks it, a
+ * flow it served may be listed again (at most once more): hence twice
+ * the table size. */
+static uint32_t tcp_pending_list[2 * FLOW_MAX];
 static unsigned int tcp_pending_n;
 static uint32_t tcp_due_list[FLOW_MAX]; /* flows with TCP_C_ACK_DUE */
 static unsigned int tcp_due_n;
@@ -150,6 +156,15 @@ static uint32_t tcp_isn(void)
 static struct tcp_conn *tcp_of(const struct flow *f)
 {
 	return &tcp_conn[flow_idx(f)];
+}
+
+/* tcp_adv() - the window to put in a segment now: up to the right edge of
+ * the last computation. Data from the guest moved rcv_nxt since; sending
+ * the old window from the new rcv_nxt would promise buffer space nobody
+ * checked (and a guest filling it would meet a short write). */
+static uint32_t tcp_adv(const struct tcp_conn *t)
+{
+	return SEQ_GT(t->wnd_edge, t->rcv_nxt) ? t->wnd_edge - t->rcv_nxt : 0;
 }
 
 /* tcp_epoll() - (re)register @f's socket for input, output if @out. */
@@ -203,13 +218,13 @@ static void tcp_frame(uint8_t *slot, const struct flow_key *k, uint32_t seq,
 		struct in_addr s = inany_v4(&k->raddr), d = inany_v4(&k->gaddr);
 
 		ps = csum_pseudo4(s, d, IPPROTO_TCP, (uint32_t)l4);
-		put_be16(th + 16, csum(th, l4, ps));
+		frame_l4_csum(th, l4, 16, ps, FRAME_L4_OFF4, false);
 		txq_commit(frame_ip4(slot, frame_mac.guest, s, d, IPPROTO_TCP,
 				     l4));
 	} else {
 		ps = csum_pseudo6(&k->raddr, &k->gaddr, IPPROTO_TCP,
 				  (uint32_t)l4);
-		put_be16(th + 16, csum(th, l4, ps));
+		frame_l4_csum(th, l4, 16, ps, FRAME_L4_OFF6, false);
 		txq_commit(frame_ip6(slot, frame_mac.guest, &k->raddr,
 				     &k->gaddr, IPPROTO_TCP, l4, 64));
 	}
@@ -223,7 +238,7 @@ static bool tcp_send_ctl(const struct conf *c, const struct flow *f,
 	const struct tcp_conn *t = tcp_of(f);
 	bool v4 = inany_is4(&f->key.gaddr);
 	uint8_t *slot = txq_reserve(), *o;
-	uint32_t seq = t->snd_nxt, win = t->wnd_adv;
+	uint32_t seq = t->snd_nxt, win = tcp_adv(t);
 	size_t optlen = 0;
 
 	if (!slot)
@@ -289,6 +304,9 @@ static void tcp_close(const struct conf *c, struct flow *f, bool abort,
 {
 	struct tcp_conn *t = tcp_of(f);
 
+	trace("TCP: close %u->%u state %u flags %x%s%s", f->key.gport,
+	      f->key.rport, t->state, t->flags, abort ? " abort" : "",
+	      rst_guest ? " rst-guest" : "");
 	if (rst_guest)
 		tcp_send_ctl(c, f, TCP_F_RST | TCP_F_ACK);
 	if (f->fd >= 0) {
@@ -311,10 +329,13 @@ static void tcp_mark(struct flow *f, uint8_t flag)
 	if (t->flags & flag)
 		return;
 	t->flags |= flag;
-	if (flag == TCP_C_PENDING)
+	if (flag == TCP_C_PENDING) {
+		ASSERT(tcp_pending_n < ARRAY_SIZE(tcp_pending_list));
 		tcp_pending_list[tcp_pending_n++] = flow_idx(f);
-	else if (flag == TCP_C_ACK_DUE)
+	} else if (flag == TCP_C_ACK_DUE) {
+		ASSERT(tcp_due_n < ARRAY_SIZE(tcp_due_list));
 		tcp_due_list[tcp_due_n++] = flow_idx(f);
+	}
 }
 
 /* tcp_window() - the host socket's free send-buffer space: the window we
@@ -343,6 +364,15 @@ static uint32_t tcp_window(struct flow *f)
 	 * told below that, and no busy loop of wake-ups above it. */
 	tcp_want_out(f, w < (uint32_t)sndbuf / 3);
 	return w;
+}
+
+/* tcp_adv_set() - compute the window afresh and fix its right edge. */
+static void tcp_adv_set(struct flow *f)
+{
+	struct tcp_conn *t = tcp_of(f);
+
+	t->wnd_adv = tcp_window(f);
+	t->wnd_edge = t->rcv_nxt + t->wnd_adv;
 }
 
 /* tcp_data_to_guest() - peek new host data into txq slots and send it as
@@ -423,7 +453,7 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 				  TCP_F_ACK |
 					  (got + len == (size_t)r ? TCP_F_PSH
 								  : 0),
-				  t->wnd_adv >> t->ws_ours, 0, len);
+				  tcp_adv(t) >> t->ws_ours, 0, len);
 			t->snd_nxt += (uint32_t)len;
 			got += len;
 		}
@@ -464,7 +494,7 @@ static void tcp_established(struct flow *f, uint64_t now)
 	t->last = now;
 	if (setsockopt(f->fd, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero)))
 		warn_rl("TCP: SO_PEEK_OFF unsupported: %s", strerror(errno));
-	t->wnd_adv = tcp_window(f);
+	tcp_adv_set(f);
 	tcp_mark(f, TCP_C_PENDING);
 }
 
@@ -606,6 +636,12 @@ static void tcp_guest_data(const struct conf *c, struct flow *f,
 
 	if (t->flags & TCP_C_GUEST_FIN)
 		return;
+	if (!plen && SEQ_LT(seq, t->rcv_nxt) && !(l4->tcp.flags & TCP_F_FIN)) {
+		/* A keepalive or a zero-window probe (sequence one below
+		 * rcv_nxt): it wants an ACK with the window as it is now. */
+		tcp_mark(f, TCP_C_ACK_DUE);
+		return;
+	}
 	if (plen) {
 		if (SEQ_GT(seq, t->rcv_nxt) || SEQ_LE(seq + plen, t->rcv_nxt)) {
 			/* A gap (after a short write) or old data: a
@@ -624,8 +660,11 @@ static void tcp_guest_data(const struct conf *c, struct flow *f,
 			return;
 		n = send(f->fd, d, plen - skip, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				warn_rl("TCP: send to host failed: %s",
+					strerror(errno));
 				return; /* EPOLLERR/HUP will tell */
+			}
 			n = 0;
 		}
 		t->rcv_nxt += (uint32_t)n;
@@ -670,7 +709,7 @@ void tcp_from_guest(const struct conf *c, const struct net_l4 *l4, uint64_t now)
 		/* Accept a RST inside the window only (RFC 5961 3). */
 		if (t->state == TCP_S_SYN_GUEST ||
 		    (SEQ_GE(s->seq, t->rcv_nxt) &&
-		     SEQ_LE(s->seq, t->rcv_nxt + t->wnd_adv + 1)))
+		     SEQ_LE(s->seq, t->rcv_nxt + tcp_adv(t) + 1)))
 			tcp_close(c, f, true, false);
 		return;
 	}
@@ -738,7 +777,7 @@ static void tcp_connected(const struct conf *c, struct flow *f, uint64_t now)
 		return;
 	}
 	t->state = TCP_S_SYNACK;
-	t->wnd_adv = tcp_window(f);
+	tcp_adv_set(f);
 	t->rto_ms = TCP_RTO_INIT_MS;
 	t->deadline = now + t->rto_ms;
 	t->retries = 0;
@@ -779,7 +818,7 @@ void tcp_sock_ready(const struct conf *c, union epoll_ref ref, uint32_t events,
 			unsigned int i;
 
 			/* A window update, then three true duplicates. */
-			t->wnd_adv = tcp_window(f);
+			tcp_adv_set(f);
 			for (i = 0; i < 4; i++)
 				tcp_send_ctl(c, f, TCP_F_ACK);
 		} else {
@@ -939,6 +978,8 @@ static void tcp_accept_one(const struct conf *c, const struct tcp_listen *l,
 	t->deadline = now + t->rto_ms;
 	t->last = now;
 	t->wnd_adv = 65535;
+	t->wnd_edge = t->rcv_nxt + 65535; /* rcv_nxt unknown yet: reset at
+					    * the guest's SYN-ACK */
 	tcp_epoll(f, EPOLL_CTL_ADD, false);
 	tcp_send_ctl(c, f, TCP_F_SYN);
 }
@@ -968,9 +1009,10 @@ void tcp_listen_ready(const struct conf *c, union epoll_ref ref, uint64_t now)
 
 void tcp_batch_end(const struct conf *c, uint64_t now)
 {
-	unsigned int i;
+	unsigned int i, j, n;
 
-	for (i = 0; i < tcp_due_n; i++) {
+	/* ACKs owed; one that finds the queue full stays owed. */
+	for (i = 0, j = 0; i < tcp_due_n; i++) {
 		struct flow *f = flow_at(tcp_due_list[i]);
 		struct tcp_conn *t;
 
@@ -979,14 +1021,19 @@ void tcp_batch_end(const struct conf *c, uint64_t now)
 		t = tcp_of(f);
 		if (!(t->flags & TCP_C_ACK_DUE))
 			continue;
-		t->flags &= (uint8_t)~TCP_C_ACK_DUE;
 		if (t->state == TCP_S_ESTABLISHED)
-			t->wnd_adv = tcp_window(f);
-		tcp_send_ctl(c, f, TCP_F_ACK);
+			tcp_adv_set(f);
+		if (tcp_send_ctl(c, f, TCP_F_ACK))
+			t->flags &= (uint8_t)~TCP_C_ACK_DUE;
+		else
+			tcp_due_list[j++] = tcp_due_list[i];
 	}
-	tcp_due_n = 0;
+	tcp_due_n = j;
 
-	for (i = 0; i < tcp_pending_n; i++) {
+	/* Serve the flows listed so far; those that find the queue full
+	 * list themselves again, behind. */
+	n = tcp_pending_n;
+	for (i = 0; i < n; i++) {
 		struct flow *f = flow_at(tcp_pending_list[i]);
 		struct tcp_conn *t;
 
@@ -998,24 +1045,47 @@ void tcp_batch_end(const struct conf *c, uint64_t now)
 		t->flags &= (uint8_t)~TCP_C_PENDING;
 		tcp_data_to_guest(c, f, now);
 	}
-	/* Flows that found the queue full re-listed themselves. */
-	if (tcp_pending_n) {
-		unsigned int j = 0;
+	/* Keep each flow still pending once (the flag marks it taken). */
+	for (i = 0, j = 0; i < tcp_pending_n; i++) {
+		struct flow *f = flow_at(tcp_pending_list[i]);
 
-		for (i = 0; i < tcp_pending_n; i++) {
-			struct flow *f = flow_at(tcp_pending_list[i]);
-
-			if (f && f->key.type == FLOW_TCP &&
-			    (tcp_of(f)->flags & TCP_C_PENDING))
-				tcp_pending_list[j++] = tcp_pending_list[i];
-		}
-		tcp_pending_n = j;
+		if (!f || f->key.type != FLOW_TCP ||
+		    !(tcp_of(f)->flags & TCP_C_PENDING))
+			continue;
+		tcp_of(f)->flags &= (uint8_t)~TCP_C_PENDING;
+		tcp_pending_list[j++] = tcp_pending_list[i];
 	}
+	for (i = 0; i < j; i++)
+		tcp_of(flow_at(tcp_pending_list[i]))->flags |= TCP_C_PENDING;
+	tcp_pending_n = j;
+}
+
+void tcp_debug_dump(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < FLOW_MAX; i++) {
+		struct flow *f = flow_at(i);
+		struct tcp_conn *t;
+		int inq = -1, outq = -1;
+
+		if (!f || f->key.type != FLOW_TCP)
+			continue;
+		t = tcp_of(f);
+		ioctl(f->fd, SIOCINQ, &inq);
+		ioctl(f->fd, SIOCOUTQ, &outq);
+		debug("TCP flow %u: %u->%u state %u flags %x una %u nxt %u "
+		      "rcv_nxt %u wnd %u adv %u inq %d outq %d",
+		      i, f->key.gport, f->key.rport, t->state, t->flags,
+		      t->snd_una, t->snd_nxt, t->rcv_nxt, t->wnd_guest,
+		      t->wnd_adv, inq, outq);
+	}
+	debug("TCP lists: pending %u due %u", tcp_pending_n, tcp_due_n);
 }
 
 bool tcp_pending(void)
 {
-	return tcp_pending_n > 0;
+	return tcp_pending_n > 0 || tcp_due_n > 0;
 }
 
 void tcp_timer(const struct conf *c, uint64_t now)
@@ -1033,6 +1103,14 @@ void tcp_timer(const struct conf *c, uint64_t now)
 		    now - t->last > TCP_FIN_TIMEOUT * 1000ULL) {
 			tcp_close(c, f, true, true);
 			continue;
+		}
+		/* A closed window we offered reopens even if no EPOLLOUT
+		 * came: look again every tick, and tell the guest. */
+		if (t->state == TCP_S_ESTABLISHED && !tcp_adv(t) &&
+		    !(t->flags & TCP_C_GUEST_FIN)) {
+			tcp_adv_set(f);
+			if (tcp_adv(t))
+				tcp_mark(f, TCP_C_ACK_DUE);
 		}
 		if (!t->deadline || now < t->deadline)
 			continue;

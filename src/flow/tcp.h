@@ -48,6 +48,8 @@ void tcp_batch_end(const struct conf *c, uint64_t now_ms);
  * queue: the loop flushes and calls tcp_batch_end() again without
  * sleeping. */
 bool tcp_pending(void);
+/* tcp_debug_dump() - every connection's state, at debug level. */
+void tcp_debug_dump(void);
 /* tcp_timer() - handshake and idle timeouts, retransmissions. */
 void tcp_timer(const struct conf *c, uint64_t now_ms);
 

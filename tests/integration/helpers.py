@@ -46,10 +46,12 @@ def burrow_bin():
 
 
 def is_sanitized(path):
-    """Whether @path was built with AddressSanitizer."""
+    """Whether @path was built with AddressSanitizer (linked statically,
+    it carries the runtime's messages; dynamically, its hooks)."""
     try:
         with open(path, "rb") as f:
-            return b"AddressSanitizer" in f.read()
+            data = f.read()
+            return b"AddressSanitizer" in data or b"__asan_init" in data
     except OSError:
         return False
 

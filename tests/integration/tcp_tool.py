@@ -31,6 +31,7 @@ CONN OPTIONS (one connection, either end):
   --progress N    print "progress" once N bytes were sent or
                   received (for tests that kill a process mid-transfer)
   --timeline      record (time, bytes sent) every 20 ms
+  --report        print "p SENT RECEIVED" every 250 ms
 
 Times are CLOCK_MONOTONIC (time.monotonic()), comparable across the
 processes of one machine. The JSON has: sent, recv, sha_recv, eof (the
@@ -50,6 +51,14 @@ import threading
 import time
 
 CHUNK = 1 << 20
+OUT = threading.Lock()
+
+
+def out(line):
+    """One whole line on stdout (threads print too)."""
+    with OUT:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def family(addr):
@@ -101,7 +110,7 @@ class Conn:
         if (self.a.progress and not self.progress_said and
                 self.sent + self.recv >= self.a.progress):
             self.progress_said = True
-            print("progress", flush=True)
+            out("progress")
 
     def do_send(self):
         a = self.a
@@ -143,8 +152,14 @@ class Conn:
         self.res["t_recv_done"] = time.monotonic()
 
     def sample(self, stop):
+        last = 0
         while not stop.wait(0.02):
-            self.timeline.append((time.monotonic(), self.sent))
+            now = time.monotonic()
+            if self.a.timeline:
+                self.timeline.append((now, self.sent))
+            if self.a.report and now - last >= 0.25:
+                out("p %d %d" % (self.sent, self.recv))
+                last = now
         self.timeline.append((time.monotonic(), self.sent))
 
     def hello(self, server):
@@ -184,7 +199,7 @@ class Conn:
             return self.finish()
         stop = threading.Event()
         mon = None
-        if a.timeline:
+        if a.timeline or a.report:
             mon = threading.Thread(target=self.sample, args=(stop,))
             mon.start()
         sending = a.send != 0
@@ -211,7 +226,7 @@ class Conn:
     def finish(self):
         self.res.update(sent=self.sent, recv=self.recv,
                         timeline=self.timeline, t_end=time.monotonic())
-        print(json.dumps(self.res), flush=True)
+        out(json.dumps(self.res))
         return self.res
 
 
@@ -243,9 +258,8 @@ def client(a):
     try:
         s.connect((a.addr, a.port))
     except OSError as e:
-        print(json.dumps({"connect_err": ename(e),
-                          "connect_time": time.monotonic() - t0}),
-              flush=True)
+        out(json.dumps({"connect_err": ename(e),
+                        "connect_time": time.monotonic() - t0}))
         return 1
     s.settimeout(None)
     c = Conn(s, a)
@@ -382,6 +396,7 @@ def parse(argv):
     p.add_argument("--abort", action="store_true")
     p.add_argument("--progress", type=int, default=0)
     p.add_argument("--timeline", action="store_true")
+    p.add_argument("--report", action="store_true")
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--connect-timeout", type=float, default=10)
     p.add_argument("--size", type=int, default=2000)
