@@ -372,10 +372,13 @@ int main(int argc, char **argv)
 				}
 				break;
 			case EPOLL_KIND_SIGNAL:
-				if (main_signal(sfd))
+				if (main_signal(sfd)) {
+					ns_cmd_cleanup(&g, SIGTERM);
 					run = false;
+				}
 				break;
 			case EPOLL_KIND_CMD:
+				ns_cmd_cleanup(&g, SIGKILL);
 				status = ns_cmd_status(&g);
 				debug("command exited with status %d", status);
 				run = false;

@@ -519,6 +519,12 @@ static void __attribute__((noreturn)) ns_exec(const struct conf *c, pid_t ppid)
 	signal(SIGCHLD, SIG_DFL);
 	ns_child_orphan_guard(SIGTERM, ppid);
 	ns_close_from_3();
+	/* Its own process group, so whatever it leaves running can be
+	 * ended with it (ns_cmd_cleanup()). Not on a terminal: an
+	 * interactive shell makes its own group and takes the terminal,
+	 * and must find itself in the terminal's foreground group. */
+	if (!isatty(STDIN_FILENO))
+		setpgid(0, 0);
 
 	execvp(argv[0], argv);
 	e = errno;
@@ -935,4 +941,13 @@ int ns_cmd_status(struct ns_guest *g)
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return 1;
+}
+
+/* ns_cmd_cleanup() - see ns.h.
+ * #syscalls kill
+ */
+void ns_cmd_cleanup(const struct ns_guest *g, int sig)
+{
+	if (g->cmd_pid > 0)
+		kill(-g->cmd_pid, sig);
 }

@@ -47,6 +47,11 @@ void ns_setup(const struct conf *c, struct ns_guest *g);
  * command's starter is already gone, its pidfd tells the loop. */
 void ns_go(struct ns_guest *g);
 
+/* ns_cmd_cleanup() - signal what the command left running in its process
+ * group (@sig: SIGKILL once it ended, SIGTERM when burrow is stopped).
+ * Harmless if the group is gone. */
+void ns_cmd_cleanup(const struct ns_guest *g, int sig);
+
 /* ns_cmd_status() - reap the command after its pidfd became readable;
  * returns an exit status for burrow (the command's status, or 128+signal). */
 int ns_cmd_status(struct ns_guest *g);
