@@ -48,7 +48,7 @@ static double now(void)
 
 static int listen_on(int family, int port)
 {
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss = {0};
 	socklen_t sl;
 	int one = 1, s;
 
@@ -80,8 +80,8 @@ static int listen_on(int family, int port)
 }
 
 /* data.u64: fd | 1 << 32 for a listener | 1 << 33 for the echo port */
-#define LISTENER	(1ULL << 32)
-#define ECHO		(1ULL << 33)
+#define LISTENER (1ULL << 32)
+#define ECHO (1ULL << 33)
 
 static int server(int port)
 {
@@ -137,16 +137,16 @@ static int server(int port)
 			}
 			if (r > 0)
 				(void)!send(fd, b, 1, MSG_NOSIGNAL);
-			close(fd);	/* also drops it from the epoll set */
+			close(fd); /* also drops it from the epoll set */
 		}
 	}
 }
 
 static int client(const char *addr, const char *port, double secs)
 {
-	struct addrinfo hints = { 0 }, *ai;
+	struct addrinfo hints = {0}, *ai;
 	long conns = 0, errors = 0;
-	struct timeval tmo = { .tv_sec = 3 };
+	struct timeval tmo = {.tv_sec = 3};
 	double t0, t;
 	int rc;
 
@@ -175,8 +175,10 @@ static int client(const char *addr, const char *port, double secs)
 		    recv(s, b, 1, MSG_WAITALL) != 1 ||
 		    (r = recv(s, b, sizeof(b), 0)) != 0) {
 			if (errors < 5)
-				fprintf(stderr, "connrate client: connection "
-					"%ld: %s\n", conns + errors,
+				fprintf(stderr,
+					"connrate client: connection "
+					"%ld: %s\n",
+					conns + errors,
 					errno ? strerror(errno) : "short");
 			errno = 0;
 			close(s);
@@ -203,11 +205,11 @@ static int cmp_double(const void *a, const void *b)
 
 static int pingpong(const char *addr, const char *port, double secs)
 {
-	struct addrinfo hints = { 0 }, *ai;
-	struct timeval tmo = { .tv_sec = 3 };
+	struct addrinfo hints = {0}, *ai;
+	struct timeval tmo = {.tv_sec = 3};
 	size_t n = 0, cap = 1 << 16;
 	double *rtt = malloc(cap * sizeof(*rtt)), t0;
-	char msg[64] = { 0 }, b[64];
+	char msg[64] = {0}, b[64];
 	char eport[16];
 	int rc, s, one = 1;
 
@@ -216,8 +218,8 @@ static int pingpong(const char *addr, const char *port, double secs)
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	rc = getaddrinfo(addr, eport, &hints, &ai);
 	if (rc || !rtt) {
-		fprintf(stderr, "connrate: %s\n", rc ? gai_strerror(rc) :
-			"out of memory");
+		fprintf(stderr, "connrate: %s\n",
+			rc ? gai_strerror(rc) : "out of memory");
 		return 1;
 	}
 	s = socket(ai->ai_family, SOCK_STREAM, 0);
@@ -266,7 +268,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "pingpong"))
 		return pingpong(argv[2], argv[3], atof(argv[4]));
 	fprintf(stderr, "usage: connrate server PORT\n"
-		"       connrate client ADDR PORT SECS\n"
-		"       connrate pingpong ADDR PORT SECS\n");
+			"       connrate client ADDR PORT SECS\n"
+			"       connrate pingpong ADDR PORT SECS\n");
 	return 2;
 }

@@ -11,7 +11,7 @@ PACKAGES=(
 	# static checks
 	clang-format clang-tidy cppcheck
 	# unit tests, fuzzing (libFuzzer + sanitizer runtimes)
-	libcmocka-dev libclang-rt-14-dev
+	libcmocka-dev libclang-rt-14-dev valgrind
 	# integration tests
 	python3 python3-pytest python3-scapy
 	iproute2 iputils-ping procps psmisc

@@ -69,6 +69,7 @@ step "fuzz corpus replay" make -j"$JOBS" fuzz-replay
 step "fuzz corpus replay (ASan+UBSan)" make -j"$JOBS" BUILD=asan fuzz-replay
 step "fuzz (${FUZZ_TIME}s per target)" make -j"$JOBS" fuzz \
 	FUZZ_TIME="$FUZZ_TIME"
+step "valgrind smoke" tests/valgrind-smoke.sh
 step "QEMU test guest" tests/guest/build.sh
 step "integration (release)" env -u BURROW_BIN make integration
 step "build (ASan+UBSan)" make -j"$JOBS" BUILD=asan
