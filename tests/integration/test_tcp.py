@@ -179,6 +179,8 @@ class Path:
     fwd:    burrow forwards host port @hport to guest port @gport, the
             server in the guest listens on the wildcard address, the client
             in the host namespace connects to the loopback address.
+    splice: -T: the guest connects to its own loopback at @hport, burrow
+            joins that to the host's loopback with splice(), no frames.
     """
 
     def __init__(self, burrow, topo, procs, tmp_path, kind, fam,
@@ -198,6 +200,8 @@ class Path:
         elif kind == "fwd":
             opts += ["-t", str(port) if self.gport == port
                      else "%d:%d" % (port, self.gport)]
+        elif kind == "splice":
+            opts += ["-T", str(port)]
         self.b, self.g = burrow(*opts)
         self.rss0 = self.b.rss_kib()
         if kind == "out":
@@ -206,6 +210,9 @@ class Path:
         elif kind == "remote":
             self.srv_ns, self.srv_addr = topo.net, remote(fam)
             self.cli_ns, self.cli_addr = self.g.ns, remote(fam)
+        elif kind == "splice":
+            self.srv_ns, self.srv_addr = topo.host, loopback(fam)
+            self.cli_ns, self.cli_addr = self.g.ns, loopback(fam)
         else:
             self.srv_ns, self.srv_addr = self.g.ns, wildcard(fam)
             self.cli_ns, self.cli_addr = topo.host, loopback(fam)
@@ -324,7 +331,7 @@ def bulk_timeout(n):
 # -- bulk -------------------------------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["out", "remote", "fwd"])
+@pytest.mark.parametrize("kind", ["out", "remote", "fwd", "splice"])
 @pytest.mark.parametrize("fam", [4, 6])
 def test_bulk(path, kind, fam):
     p = path(kind, fam)
