@@ -67,6 +67,7 @@
 #include "../core/txq.h"
 #include "flow.h"
 #include "nat.h"
+#include "sock.h"
 #include "tcp.h"
 
 #define TCP_HLEN 20
@@ -837,48 +838,21 @@ static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 {
 	union epoll_ref ref = {.kind = EPOLL_KIND_TCP_LISTEN};
 	struct epoll_event ev = {.events = EPOLLIN};
-	union sockaddr_inany sa;
-	struct in6_addr a;
-	int fd, one = 1;
-	socklen_t sl;
+	int fd;
 
-	if (r && r->has_addr) {
-		if (r->af != af)
-			return;
-		if (af == AF_INET)
-			inany_from4(&a, r->addr4);
-		else
-			a = r->addr6;
-	} else if (af == AF_INET) {
-		struct in_addr any = {.s_addr = INADDR_ANY};
-
-		inany_from4(&a, any);
-	} else {
-		a = in6addr_any;
-	}
 	if (tcp_listen_n >= 65535) {
 		warn_rl("-t: too many listening sockets, port %u skipped",
 			port);
 		return;
 	}
-	fd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		die("-t: cannot open a socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (af == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (r && *r->ifname)
-		setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, r->ifname,
-			   (socklen_t)strlen(r->ifname));
-	sl = sockaddr_from_inany(&sa, &a, port);
-	if (bind(fd, &sa.sa, sl) || listen(fd, 128)) {
-		int e = errno;
-
-		close(fd);
+	fd = sock_bound(SOCK_STREAM, af, r, port);
+	if (fd == -EAFNOSUPPORT)
+		return;
+	if (fd < 0) {
 		if (soft)
 			return;
 		die("-t: cannot listen on TCP port %u (%s): %s", port,
-		    af == AF_INET ? "IPv4" : "IPv6", strerror(e));
+		    af == AF_INET ? "IPv4" : "IPv6", strerror(-fd));
 	}
 	tcp_listen_tab[tcp_listen_n] = (struct tcp_listen){
 		.fd = fd,

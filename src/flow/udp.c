@@ -32,6 +32,7 @@
 #include "../core/txq.h"
 #include "flow.h"
 #include "nat.h"
+#include "sock.h"
 #include "udp.h"
 
 struct udp_stats udp_stats;
@@ -48,49 +49,6 @@ static int udp_epfd = -1;
 static struct udp_listen *udp_listen_tab; /* allocated once, at start-up */
 static unsigned int udp_listen_n;
 
-/* udp_sock_new() - a non-blocking UDP socket of family @af, bound to
- * @bind_addr:@port (any address if NULL). Returns fd or -errno. */
-static int udp_sock_new(int af, const struct in6_addr *bind_addr, uint16_t port,
-			const char *ifname)
-{
-	union sockaddr_inany sa;
-	struct in6_addr any;
-	socklen_t sl;
-	int fd, one = 1;
-
-	fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (af == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (ifname && *ifname &&
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
-		       (socklen_t)strlen(ifname))) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	if (!bind_addr) {
-		if (af == AF_INET) {
-			struct in_addr a4 = {.s_addr = INADDR_ANY};
-
-			inany_from4(&any, a4);
-		} else {
-			any = in6addr_any;
-		}
-		bind_addr = &any;
-	}
-	sl = sockaddr_from_inany(&sa, bind_addr, port);
-	if (bind(fd, &sa.sa, sl)) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	return fd;
-}
-
 static void udp_epoll_add(union epoll_ref ref)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ref.u64};
@@ -104,25 +62,16 @@ static void udp_epoll_add(union epoll_ref ref)
 static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 			   uint16_t to, bool soft)
 {
-	const struct in6_addr *ba = NULL;
-	struct in6_addr a;
 	int fd;
 
-	if (r && r->has_addr) {
-		if (r->af != af)
-			return;
-		if (af == AF_INET)
-			inany_from4(&a, r->addr4);
-		else
-			a = r->addr6;
-		ba = &a;
-	}
 	if (udp_listen_n >= 65535) {
 		warn_rl("-u: too many forwarding sockets, port %u skipped",
 			port);
 		return;
 	}
-	fd = udp_sock_new(af, ba, port, r ? r->ifname : NULL);
+	fd = sock_bound(SOCK_DGRAM, af, r, port);
+	if (fd == -EAFNOSUPPORT)
+		return;
 	if (fd < 0) {
 		if (soft)
 			return;
@@ -185,9 +134,9 @@ static struct flow *udp_flow_new(const struct conf *c, const struct flow_key *k)
 	}
 	af = inany_is4(&host) ? AF_INET : AF_INET6;
 	/* Keep the guest's source port when the host has it free. */
-	fd = udp_sock_new(af, NULL, k->gport, NULL);
+	fd = sock_bound(SOCK_DGRAM, af, NULL, k->gport);
 	if (fd < 0)
-		fd = udp_sock_new(af, NULL, 0, NULL);
+		fd = sock_bound(SOCK_DGRAM, af, NULL, 0);
 	if (fd < 0) {
 		udp_stats.sock_err++;
 		warn_rl("UDP: cannot open a socket: %s", strerror(-fd));
