@@ -88,6 +88,8 @@ struct conf {
 	struct fwd_spec udp_in;	 /* -u */
 	struct fwd_spec tcp_out; /* -T: guest loopback to host loopback */
 	struct fwd_spec udp_out; /* -U */
+	uint16_t ephemeral_min;	 /* "all" forwards stop below this port:
+				  * the host's ip_local_port_range start */
 
 	/* VM mode (--socket / --fd) */
 	char socket[108]; /* -s: UNIX socket path to listen on */

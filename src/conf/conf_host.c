@@ -32,6 +32,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -267,12 +268,29 @@ static void conf_host_dns(struct conf *c)
 
 /* conf_host_defaults() - see conf.h. Netlink problems are not fatal:
  * without host information, only explicitly given families stay on. */
+/* conf_host_ephemeral() - the first port of the host's ephemeral range
+ * (net.ipv4.ip_local_port_range), 32768 if it cannot be read: forwarding
+ * "all" ports stops below it, as pasta does. */
+static uint16_t conf_host_ephemeral(void)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	unsigned int lo = 32768, hi;
+
+	if (f) {
+		if (fscanf(f, "%u %u", &lo, &hi) != 2 || !lo || lo > 65535)
+			lo = 32768;
+		fclose(f);
+	}
+	return (uint16_t)lo;
+}
+
 void conf_host_defaults(struct conf *c)
 {
 	struct conf_host h;
 	int nl;
 
 	memset(&h, 0, sizeof(h));
+	c->ephemeral_min = conf_host_ephemeral();
 	nl = nl_open();
 	if (nl < 0) {
 		warn("netlink: %s: no defaults from the host", strerror(-nl));

@@ -849,6 +849,9 @@ static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 	if (fd == -EAFNOSUPPORT)
 		return;
 	if (fd < 0) {
+		if (soft && (fd == -EMFILE || fd == -ENFILE))
+			warn_rl("-t all: out of descriptors, port %u and "
+				"others skipped", port);
 		if (soft)
 			return;
 		die("-t: cannot listen on TCP port %u (%s): %s", port,
@@ -875,6 +878,8 @@ static void tcp_listen_port(const struct fwd_rule *r, uint16_t port,
 	const struct conf *c = arg;
 	bool all = c->tcp_in.mode == FWD_MODE_ALL;
 
+	if (all && port >= c->ephemeral_min)
+		return;
 	if (c->v4)
 		tcp_listen_add(r, AF_INET, port, to, all);
 	if (c->v6)

@@ -73,6 +73,9 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 	if (fd == -EAFNOSUPPORT)
 		return;
 	if (fd < 0) {
+		if (soft && (fd == -EMFILE || fd == -ENFILE))
+			warn_rl("-u all: out of descriptors, port %u and "
+				"others skipped", port);
 		if (soft)
 			return;
 		die("-u: cannot bind UDP port %u (%s): %s", port,
@@ -96,6 +99,8 @@ static void udp_listen_port(const struct fwd_rule *r, uint16_t port,
 	const struct conf *c = arg;
 	bool all = c->udp_in.mode == FWD_MODE_ALL;
 
+	if (all && port >= c->ephemeral_min)
+		return;
 	if (c->v4)
 		udp_listen_add(r, AF_INET, port, to, all);
 	if (c->v6)

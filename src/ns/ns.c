@@ -373,6 +373,7 @@ struct ns_child_lsn {
 	int sock;      /* control socket to the parent */
 	uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
 	bool soft;     /* "all": skip ports that cannot be bound */
+	uint16_t eph;  /* "all" stops below this port (ephemeral range) */
 };
 
 /* ns_child_listen_one() - bind one loopback socket of family @af in the
@@ -435,6 +436,8 @@ static void ns_child_listen_port(const struct fwd_rule *r, uint16_t port,
 	const struct ns_child_lsn *l = arg;
 
 	(void)r;
+	if (l->soft && port >= l->eph)
+		return;
 	ns_child_listen_one(l, AF_INET, port, to);
 	ns_child_listen_one(l, AF_INET6, port, to);
 }
@@ -442,7 +445,7 @@ static void ns_child_listen_port(const struct fwd_rule *r, uint16_t port,
 /* ns_child_listen() - the -T and -U sockets on the namespace's loopback. */
 static void ns_child_listen(const struct conf *c, int sock)
 {
-	struct ns_child_lsn l = {.sock = sock};
+	struct ns_child_lsn l = {.sock = sock, .eph = c->ephemeral_min};
 
 	l.proto = IPPROTO_TCP;
 	l.soft = c->tcp_out.mode == FWD_MODE_ALL;
