@@ -662,9 +662,12 @@ static void tcp_guest_data(const struct conf *c, struct flow *f,
 		n = send(f->fd, d, plen - skip, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				warn_rl("TCP: send to host failed: %s",
-					strerror(errno));
-				return; /* EPOLLERR/HUP will tell */
+				/* The host side is gone (reset, or its error
+				 * taken by this very call, so no EPOLLERR may
+				 * follow): the guest must hear of it now. */
+				trace("TCP: send to host: %s", strerror(errno));
+				tcp_close(c, f, true, true);
+				return;
 			}
 			n = 0;
 		}
@@ -851,7 +854,8 @@ static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 	if (fd < 0) {
 		if (soft && (fd == -EMFILE || fd == -ENFILE))
 			warn_rl("-t all: out of descriptors, port %u and "
-				"others skipped", port);
+				"others skipped",
+				port);
 		if (soft)
 			return;
 		die("-t: cannot listen on TCP port %u (%s): %s", port,
