@@ -75,7 +75,8 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 	if (fd < 0) {
 		if (soft && (fd == -EMFILE || fd == -ENFILE))
 			warn_rl("-u all: out of descriptors, port %u and "
-				"others skipped", port);
+				"others skipped",
+				port);
 		if (soft)
 			return;
 		die("-u: cannot bind UDP port %u (%s): %s", port,
