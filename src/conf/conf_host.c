@@ -274,11 +274,15 @@ static void conf_host_dns(struct conf *c)
 static uint16_t conf_host_ephemeral(void)
 {
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
-	unsigned int lo = 32768, hi;
+	unsigned long lo = 32768;
+	char line[64], *end;
 
 	if (f) {
-		if (fscanf(f, "%u %u", &lo, &hi) != 2 || !lo || lo > 65535)
-			lo = 32768;
+		if (fgets(line, sizeof(line), f)) {
+			lo = strtoul(line, &end, 10);
+			if (end == line || !lo || lo > 65535)
+				lo = 32768;
+		}
 		fclose(f);
 	}
 	return (uint16_t)lo;
