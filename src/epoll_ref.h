@@ -24,10 +24,11 @@ enum epoll_kind {
 	EPOLL_KIND_TCP_LISTEN,	  /* a -t forward: listening host socket */
 	EPOLL_KIND_SPLICE,	  /* either socket of a -T spliced pair */
 	EPOLL_KIND_SPLICE_LISTEN, /* a -T socket in the namespace */
-	EPOLL_KIND_UDP_NS,    /* a -U socket in the namespace, or its flow */
-	EPOLL_KIND_VU_LISTEN, /* --vhost-user: a front-end may connect */
-	EPOLL_KIND_VU_CTL,    /* the vhost-user control socket */
-	EPOLL_KIND_VU_KICK,   /* a virtqueue's kick (idx: ring) */
+	EPOLL_KIND_UDP_NS,	  /* a -U flow's host socket */
+	EPOLL_KIND_UDP_NS_LISTEN, /* a -U socket in the namespace */
+	EPOLL_KIND_VU_LISTEN,	  /* --vhost-user: a front-end may connect */
+	EPOLL_KIND_VU_CTL,	  /* the vhost-user control socket */
+	EPOLL_KIND_VU_KICK,	  /* a virtqueue's kick (idx: ring) */
 	EPOLL_KIND_COUNT,
 };
 

@@ -33,6 +33,7 @@
 #include "flow/flow.h"
 #include "flow/icmp.h"
 #include "flow/tcp.h"
+#include "flow/fwd_auto.h"
 #include "flow/tcp_splice.h"
 #include "flow/udp_ns.h"
 #include "flow/udp.h"
@@ -275,8 +276,9 @@ int main(int argc, char **argv)
 	udp_init(&conf, epfd);
 	icmp_init(epfd);
 	tcp_init(&conf, epfd);
-	tcp_splice_init(g.lsn, g.lsn_n, epfd);
-	udp_ns_init(g.lsn, g.lsn_n, epfd);
+	tcp_splice_init(epfd);
+	udp_ns_init(epfd);
+	fwd_auto_init(&conf, &g, epfd);
 
 	if (!vm)
 		ns_go(&g);
@@ -347,6 +349,9 @@ int main(int argc, char **argv)
 			case EPOLL_KIND_UDP_NS:
 				udp_ns_ready(ref, sec);
 				break;
+			case EPOLL_KIND_UDP_NS_LISTEN:
+				udp_ns_listen_ready(ref, sec);
+				break;
 			case EPOLL_KIND_UDP:
 				udp_sock_ready(&conf, ref, sec);
 				break;
@@ -366,6 +371,7 @@ int main(int argc, char **argv)
 				udp_timer(sec);
 				udp_ns_timer(sec);
 				icmp_timer(sec);
+				fwd_auto_scan(&conf);
 				if (sec - last_ra >= RA_INTERVAL) {
 					net_ra_periodic(&conf);
 					last_ra = sec;

@@ -164,8 +164,13 @@ static void conf_usage(FILE *f)
 	      "  -T, --tcp-ns SPEC      the namespace's loopback TCP ports to the\n"
 	      "                         host's loopback (splice, no frames)\n"
 	      "  -U, --udp-ns SPEC      the same for UDP\n"
-	      "                         Default for all four: none. auto is\n"
-	      "                         accepted but forwards nothing yet\n"
+	      "                         Default for all four: none. auto\n"
+	      "                         follows the other side's listening\n"
+	      "                         ports, rescanned every second: -t/-u\n"
+	      "                         the namespace's (not on its\n"
+	      "                         loopback), -T/-U the host's (on its\n"
+	      "                         loopback or any address; UDP below\n"
+	      "                         the ephemeral range only)\n"
 	      "\n"
 	      "Virtual machines (instead of a namespace):\n"
 	      "  -s, --socket PATH      serve QEMU over a UNIX stream socket\n"
@@ -717,6 +722,12 @@ static int conf_finish(struct conf_args *ca, struct conf *c)
 		    c->udp_out.mode == FWD_MODE_SPEC ||
 		    c->udp_out.mode == FWD_MODE_ALL)
 			return conf_fail(ca, "-T and -U need a namespace");
+		if (c->tcp_in.mode == FWD_MODE_AUTO ||
+		    c->udp_in.mode == FWD_MODE_AUTO ||
+		    c->tcp_out.mode == FWD_MODE_AUTO ||
+		    c->udp_out.mode == FWD_MODE_AUTO)
+			return conf_fail(ca, "auto forwarding needs a "
+					     "namespace");
 		return 0;
 	}
 	if (c->one_off) {

@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #define FWD_RULES_MAX 64
+#define FWD_AUTO_MAX 1024 /* ports one "auto" option follows, at most */
 
 enum fwd_mode {
 	FWD_MODE_UNSET, /* option not given: mode's default applies */

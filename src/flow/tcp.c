@@ -141,8 +141,9 @@ static unsigned int tcp_pending_n;
 static uint32_t tcp_due_list[FLOW_MAX]; /* flows with TCP_C_ACK_DUE */
 static unsigned int tcp_due_n;
 static int tcp_epfd = -1;
-static struct tcp_listen *tcp_listen_tab;
-static unsigned int tcp_listen_n;
+static struct tcp_listen *tcp_listen_tab; /* allocated once, at start-up */
+static unsigned int tcp_listen_n;	  /* entries used, some may be free */
+static unsigned int tcp_listen_max;
 static uint64_t tcp_rng;
 
 /* tcp_isn() - an initial sequence number nobody can predict. */
@@ -843,7 +844,7 @@ static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 	struct epoll_event ev = {.events = EPOLLIN};
 	int fd;
 
-	if (tcp_listen_n >= 65535) {
+	if (tcp_listen_n >= tcp_listen_max) {
 		warn_rl("-t: too many listening sockets, port %u skipped",
 			port);
 		return;
@@ -898,16 +899,72 @@ void tcp_init(const struct conf *c, int epfd)
 	if (getrandom(&tcp_rng, sizeof(tcp_rng), 0) != sizeof(tcp_rng) ||
 	    !tcp_rng)
 		tcp_rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
-	if (c->tcp_in.mode == FWD_MODE_AUTO)
-		info("-t auto: not implemented yet, no TCP forwards");
 	max = 2 * fwd_spec_each(&c->tcp_in, NULL, NULL);
+	if (c->tcp_in.mode == FWD_MODE_AUTO)
+		max = 2 * FWD_AUTO_MAX;
+	if (max > 65536)
+		max = 65536; /* what an epoll tag's index can say */
 	if (!max)
 		return;
 	tcp_listen_tab = calloc(max, sizeof(*tcp_listen_tab));
 	if (!tcp_listen_tab)
 		die("-t: out of memory for %u listening sockets", max);
+	tcp_listen_max = max;
 	fwd_spec_each(&c->tcp_in, tcp_listen_port, (void *)(uintptr_t)c);
 	info("TCP: %u listening sockets", tcp_listen_n);
+}
+
+/* tcp_listen_auto() - see tcp.h. Free entries (fd -1) are reused.
+ * #syscalls epoll_ctl close
+ */
+int tcp_listen_auto(const struct conf *c, uint16_t port, bool on)
+{
+	int af[2] = {c->v4 ? AF_INET : -1, c->v6 ? AF_INET6 : -1};
+	unsigned int i, k, ok = 0;
+	int err = -EAFNOSUPPORT;
+
+	for (i = 0; !on && i < tcp_listen_n; i++) {
+		struct tcp_listen *l = &tcp_listen_tab[i];
+
+		if (l->fd < 0 || l->port != port)
+			continue;
+		epoll_ctl(tcp_epfd, EPOLL_CTL_DEL, l->fd, NULL);
+		close(l->fd);
+		l->fd = -1;
+	}
+	for (k = 0; on && k < 2; k++) {
+		union epoll_ref ref = {.kind = EPOLL_KIND_TCP_LISTEN};
+		struct epoll_event ev = {.events = EPOLLIN};
+		int fd;
+
+		if (af[k] < 0)
+			continue;
+		for (i = 0; i < tcp_listen_n && tcp_listen_tab[i].fd >= 0; i++)
+			;
+		if (i == tcp_listen_max) {
+			err = -ENOSPC;
+			break;
+		}
+		fd = sock_bound(SOCK_STREAM, af[k], NULL, port);
+		if (fd < 0) {
+			err = fd;
+			continue;
+		}
+		ref.idx = i;
+		ref.fd = fd;
+		ev.data.u64 = ref.u64;
+		if (epoll_ctl(tcp_epfd, EPOLL_CTL_ADD, fd, &ev)) {
+			err = -errno;
+			close(fd);
+			continue;
+		}
+		tcp_listen_tab[i] = (struct tcp_listen){
+			.fd = fd, .af = af[k], .port = port, .to = port};
+		if (i == tcp_listen_n)
+			tcp_listen_n++;
+		ok++;
+	}
+	return !on || ok ? 0 : err;
 }
 
 /* tcp_accept_one() - a host connection through -t: SYN to the guest. */
@@ -972,8 +1029,9 @@ void tcp_listen_ready(const struct conf *c, union epoll_ref ref, uint64_t now)
 	const struct tcp_listen *l;
 	unsigned int i;
 
-	if (ref.idx >= tcp_listen_n)
-		return;
+	if (ref.idx >= tcp_listen_n || tcp_listen_tab[ref.idx].fd != ref.fd ||
+	    ref.fd < 0)
+		return; /* closed (-t auto) since the event */
 	l = &tcp_listen_tab[ref.idx];
 	for (i = 0; i < 64 && txq_free(); i++) {
 		union sockaddr_inany peer;

@@ -38,6 +38,11 @@ void tcp_from_guest(const struct conf *c, const struct net_l4 *l4,
 /* tcp_sock_ready() - events on a connection's host socket. */
 void tcp_sock_ready(const struct conf *c, union epoll_ref ref, uint32_t events,
 		    uint64_t now_ms);
+/* tcp_listen_auto() - -t auto: listen on host port @port (any address,
+ * each enabled family, to the same guest port) if @on, else close those
+ * sockets (accepted connections stay). Returns 0 if @on and one family
+ * or more listens, or when closing; else -errno of the failure. */
+int tcp_listen_auto(const struct conf *c, uint16_t port, bool on);
 /* tcp_listen_ready() - a -t socket has connections to accept. */
 void tcp_listen_ready(const struct conf *c, union epoll_ref ref,
 		      uint64_t now_ms);

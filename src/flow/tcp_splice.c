@@ -35,6 +35,7 @@
 
 #include "../core/log.h"
 #include "flow.h"
+#include "ns_lsn.h"
 #include "tcp_splice.h"
 
 #define SPLICE_PIPE_SIZE (1024 * 1024)
@@ -58,8 +59,6 @@ struct tcp_splice_conn {
 struct tcp_splice_stats tcp_splice_stats;
 
 static struct tcp_splice_conn spl_conn[FLOW_MAX];
-static const struct ns_listen *spl_lsn;
-static unsigned int spl_lsn_n;
 static int spl_epfd = -1;
 
 static uint8_t spl_eof(unsigned int side)
@@ -258,35 +257,18 @@ static void tcp_splice_new(const struct ns_listen *l, int fd0,
 	}
 }
 
-void tcp_splice_init(const struct ns_listen *lsn, unsigned int n, int epfd)
+void tcp_splice_init(int epfd)
 {
-	unsigned int i;
-
-	spl_lsn = lsn;
-	spl_lsn_n = n;
 	spl_epfd = epfd;
-	for (i = 0; i < n; i++) {
-		union epoll_ref ref = {.kind = EPOLL_KIND_SPLICE_LISTEN,
-				       .idx = i,
-				       .fd = lsn[i].fd};
-		struct epoll_event ev = {.events = EPOLLIN,
-					 .data.u64 = ref.u64};
-
-		if (lsn[i].proto != IPPROTO_TCP)
-			continue;
-		if (epoll_ctl(epfd, EPOLL_CTL_ADD, lsn[i].fd, &ev))
-			die_perror("epoll_ctl");
-	}
 }
 
 void tcp_splice_listen_ready(union epoll_ref ref)
 {
-	const struct ns_listen *l;
+	const struct ns_listen *l = ns_lsn_at(ref);
 	unsigned int i;
 
-	if (ref.idx >= spl_lsn_n)
+	if (!l)
 		return;
-	l = &spl_lsn[ref.idx];
 	for (i = 0; i < 64; i++) {
 		union sockaddr_inany peer;
 		socklen_t sl = sizeof(peer);

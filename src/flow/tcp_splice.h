@@ -17,9 +17,9 @@ struct tcp_splice_stats {
 };
 extern struct tcp_splice_stats tcp_splice_stats;
 
-/* tcp_splice_init() - watch the TCP sockets among @lsn (ns.c made them in
- * the namespace); @lsn must stay valid. */
-void tcp_splice_init(const struct ns_listen *lsn, unsigned int n, int epfd);
+/* tcp_splice_init() - remember the epoll instance. The listening sockets
+ * are in ns_lsn.c's table. */
+void tcp_splice_init(int epfd);
 /* tcp_splice_listen_ready() - accept and join new connections. */
 void tcp_splice_listen_ready(union epoll_ref ref);
 /* tcp_splice_ready() - events on either socket of a joined pair. */

@@ -47,7 +47,8 @@ struct udp_listen {
 
 static int udp_epfd = -1;
 static struct udp_listen *udp_listen_tab; /* allocated once, at start-up */
-static unsigned int udp_listen_n;
+static unsigned int udp_listen_n;	  /* entries used, some may be free */
+static unsigned int udp_listen_max;
 
 static void udp_epoll_add(union epoll_ref ref)
 {
@@ -64,7 +65,7 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 {
 	int fd;
 
-	if (udp_listen_n >= 65535) {
+	if (udp_listen_n >= udp_listen_max) {
 		warn_rl("-u: too many forwarding sockets, port %u skipped",
 			port);
 		return;
@@ -113,16 +114,79 @@ void udp_init(const struct conf *c, int epfd)
 	unsigned int max;
 
 	udp_epfd = epfd;
-	if (c->udp_in.mode == FWD_MODE_AUTO)
-		info("-u auto: not implemented yet, no UDP forwards");
 	max = 2 * fwd_spec_each(&c->udp_in, NULL, NULL);
+	if (c->udp_in.mode == FWD_MODE_AUTO)
+		max = 2 * FWD_AUTO_MAX;
+	if (max > 65536)
+		max = 65536; /* what an epoll tag's index can say */
 	if (!max)
 		return;
 	udp_listen_tab = calloc(max, sizeof(*udp_listen_tab));
 	if (!udp_listen_tab)
 		die("-u: out of memory for %u forwarding sockets", max);
+	udp_listen_max = max;
 	fwd_spec_each(&c->udp_in, udp_listen_port, (void *)(uintptr_t)c);
 	info("UDP: %u forwarding sockets", udp_listen_n);
+}
+
+/* udp_listen_close() - close -u socket @l and the inbound flows that
+ * answer through it.
+ * #syscalls epoll_ctl close
+ */
+static void udp_listen_close(struct udp_listen *l)
+{
+	uint32_t i;
+
+	for (i = 0; i < FLOW_MAX; i++) {
+		struct flow *f = flow_at(i);
+
+		if (!f || f->key.type != FLOW_UDP || f->listen_fd != l->fd)
+			continue;
+		if (f->fd >= 0)
+			close(f->fd);
+		flow_free(f);
+	}
+	epoll_ctl(udp_epfd, EPOLL_CTL_DEL, l->fd, NULL);
+	close(l->fd);
+	l->fd = -1;
+}
+
+/* udp_listen_auto() - see udp.h. Free entries (fd -1) are reused. */
+int udp_listen_auto(const struct conf *c, uint16_t port, bool on)
+{
+	int af[2] = {c->v4 ? AF_INET : -1, c->v6 ? AF_INET6 : -1};
+	unsigned int i, k, ok = 0;
+	int err = -EAFNOSUPPORT;
+
+	for (i = 0; !on && i < udp_listen_n; i++) {
+		if (udp_listen_tab[i].fd >= 0 && udp_listen_tab[i].port == port)
+			udp_listen_close(&udp_listen_tab[i]);
+	}
+	for (k = 0; on && k < 2; k++) {
+		int fd;
+
+		if (af[k] < 0)
+			continue;
+		for (i = 0; i < udp_listen_n && udp_listen_tab[i].fd >= 0; i++)
+			;
+		if (i == udp_listen_max) {
+			err = -ENOSPC;
+			break;
+		}
+		fd = sock_bound(SOCK_DGRAM, af[k], NULL, port);
+		if (fd < 0) {
+			err = fd;
+			continue;
+		}
+		udp_listen_tab[i] = (struct udp_listen){
+			.fd = fd, .af = af[k], .port = port, .to = port};
+		udp_epoll_add((union epoll_ref){
+			.kind = EPOLL_KIND_UDP_LISTEN, .idx = i, .fd = fd});
+		if (i == udp_listen_n)
+			udp_listen_n++;
+		ok++;
+	}
+	return !on || ok ? 0 : err;
 }
 
 /* udp_flow_new() - an outbound flow for key @k: socket, bind, connect. */
@@ -315,8 +379,9 @@ void udp_listen_ready(const struct conf *c, union epoll_ref ref, time_t now)
 	unsigned int n, i;
 	bool v4;
 
-	if (ref.idx >= udp_listen_n)
-		return;
+	if (ref.idx >= udp_listen_n || udp_listen_tab[ref.idx].fd != ref.fd ||
+	    ref.fd < 0)
+		return; /* closed (-u auto) since the event */
 	l = &udp_listen_tab[ref.idx];
 	v4 = l->af == AF_INET;
 	if (v4)

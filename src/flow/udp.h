@@ -28,6 +28,11 @@ extern struct udp_stats udp_stats;
 /* udp_init() - remember the epoll instance; bind the -u forwards of @c.
  * Dies with a clear line if a forwarded port cannot be bound. */
 void udp_init(const struct conf *c, int epfd);
+/* udp_listen_auto() - -u auto: bind host port @port (any address, each
+ * enabled family, to the same guest port) if @on, else close those
+ * sockets and the flows answering through them. Returns 0 if @on and one
+ * family or more is bound, or when closing; else -errno of the failure. */
+int udp_listen_auto(const struct conf *c, uint16_t port, bool on);
 /* udp_from_guest() - send a guest datagram through its flow's socket,
  * creating the flow if needed. */
 void udp_from_guest(const struct conf *c, const struct net_l4 *l4, time_t now);

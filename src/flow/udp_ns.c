@@ -20,33 +20,34 @@
 
 #include "../core/log.h"
 #include "flow.h"
+#include "ns_lsn.h"
 #include "udp.h"
 #include "udp_ns.h"
 
 #define UDP_NS_BATCH 32
 
-static const struct ns_listen *uns_lsn;
-static unsigned int uns_lsn_n;
+static uint8_t uns_buf[65536]; /* one datagram at a time */
+
 static int uns_epfd = -1;
 
-void udp_ns_init(const struct ns_listen *lsn, unsigned int n, int epfd)
+void udp_ns_init(int epfd)
 {
-	unsigned int i;
-
-	uns_lsn = lsn;
-	uns_lsn_n = n;
 	uns_epfd = epfd;
-	for (i = 0; i < n; i++) {
-		union epoll_ref ref = {.kind = EPOLL_KIND_UDP_NS,
-				       .idx = FLOW_MAX + i,
-				       .fd = lsn[i].fd};
-		struct epoll_event ev = {.events = EPOLLIN,
-					 .data.u64 = ref.u64};
+}
 
-		if (lsn[i].proto != IPPROTO_UDP)
+/* udp_ns_forget() - see udp_ns.h. */
+void udp_ns_forget(int listen_fd)
+{
+	uint32_t i;
+
+	for (i = 0; i < FLOW_MAX; i++) {
+		struct flow *f = flow_at(i);
+
+		if (!f || f->key.type != FLOW_UDP_NS ||
+		    f->listen_fd != listen_fd)
 			continue;
-		if (epoll_ctl(epfd, EPOLL_CTL_ADD, lsn[i].fd, &ev))
-			die_perror("epoll_ctl");
+		close(f->fd);
+		flow_free(f);
 	}
 }
 
@@ -103,56 +104,51 @@ static struct flow *udp_ns_flow(const struct ns_listen *l,
 	return f;
 }
 
-void udp_ns_ready(union epoll_ref ref, time_t now)
+void udp_ns_listen_ready(union epoll_ref ref, time_t now)
 {
-	static uint8_t buf[65536];
+	const struct ns_listen *l = ns_lsn_at(ref);
 	unsigned int i;
 
-	if (ref.idx >= FLOW_MAX) {
-		/* A namespace socket: datagrams towards the host. */
-		const struct ns_listen *l;
-
-		if ((unsigned int)ref.idx - FLOW_MAX >= uns_lsn_n)
-			return;
-		l = &uns_lsn[(unsigned int)ref.idx - FLOW_MAX];
-		for (i = 0; i < UDP_NS_BATCH; i++) {
-			union sockaddr_inany peer;
-			socklen_t sl = sizeof(peer);
-			struct flow *f;
-			ssize_t n = recvfrom(l->fd, buf, sizeof(buf),
-					     MSG_DONTWAIT, &peer.sa, &sl);
-
-			if (n < 0)
-				return;
-			f = udp_ns_flow(l, &peer, now);
-			if (!f)
-				continue;
-			f->last = now;
-			if (send(f->fd, buf, (size_t)n, MSG_DONTWAIT) < 0)
-				udp_stats.send_drop++;
-		}
+	if (!l)
 		return;
+	for (i = 0; i < UDP_NS_BATCH; i++) {
+		union sockaddr_inany peer;
+		socklen_t sl = sizeof(peer);
+		struct flow *f;
+		ssize_t n = recvfrom(l->fd, uns_buf, sizeof(uns_buf),
+				     MSG_DONTWAIT, &peer.sa, &sl);
+
+		if (n < 0)
+			return;
+		f = udp_ns_flow(l, &peer, now);
+		if (!f)
+			continue;
+		f->last = now;
+		if (send(f->fd, uns_buf, (size_t)n, MSG_DONTWAIT) < 0)
+			udp_stats.send_drop++;
 	}
+}
+
+void udp_ns_ready(union epoll_ref ref, time_t now)
+{
+	struct flow *f = flow_at_ref(ref);
+	unsigned int i;
+	socklen_t sl;
 
 	/* A flow's host socket: replies back to the namespace peer. */
-	{
-		struct flow *f = flow_at_ref(ref);
-		socklen_t sl;
+	if (!f || f->key.type != FLOW_UDP_NS || f->fd != ref.fd)
+		return;
+	sl = f->peer.sa.sa_family == AF_INET ? sizeof(f->peer.sa4)
+					     : sizeof(f->peer.sa6);
+	for (i = 0; i < UDP_NS_BATCH; i++) {
+		ssize_t n = recv(f->fd, uns_buf, sizeof(uns_buf), MSG_DONTWAIT);
 
-		if (!f || f->key.type != FLOW_UDP_NS || f->fd != ref.fd)
+		if (n < 0)
 			return;
-		sl = f->peer.sa.sa_family == AF_INET ? sizeof(f->peer.sa4)
-						     : sizeof(f->peer.sa6);
-		for (i = 0; i < UDP_NS_BATCH; i++) {
-			ssize_t n = recv(f->fd, buf, sizeof(buf), MSG_DONTWAIT);
-
-			if (n < 0)
-				return;
-			f->last = now;
-			if (sendto(f->listen_fd, buf, (size_t)n, MSG_DONTWAIT,
-				   &f->peer.sa, sl) < 0)
-				udp_stats.send_drop++;
-		}
+		f->last = now;
+		if (sendto(f->listen_fd, uns_buf, (size_t)n, MSG_DONTWAIT,
+			   &f->peer.sa, sl) < 0)
+			udp_stats.send_drop++;
 	}
 }
 

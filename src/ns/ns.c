@@ -80,6 +80,7 @@
 #include "../core/log.h"
 #include "../core/nl.h"
 #include "ns.h"
+#include "ns_broker.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -381,47 +382,18 @@ struct ns_child_lsn {
 static void ns_child_listen_one(const struct ns_child_lsn *l, int af,
 				uint16_t port, uint16_t to)
 {
-	union {
-		struct sockaddr_in a4;
-		struct sockaddr_in6 a6;
-	} sa;
 	char text[48];
-	int fd, one = 1;
+	int fd = ns_lo_socket(l->proto, af, port);
 
-	memset(&sa, 0, sizeof(sa));
-	if (af == AF_INET) {
-		sa.a4.sin_family = AF_INET;
-		sa.a4.sin_port = htons(port);
-		sa.a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	} else {
-		sa.a6.sin6_family = AF_INET6;
-		sa.a6.sin6_port = htons(port);
-		sa.a6.sin6_addr = in6addr_loopback;
-	}
-	fd = socket(af,
-		    (l->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) |
-			    SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
-	if (fd < 0)
-		ns_child_fail(l->sock, "%s: cannot open a socket: %s",
-			      l->proto == IPPROTO_TCP ? "-T" : "-U",
-			      strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (af == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa,
-		 af == AF_INET ? sizeof(sa.a4) : sizeof(sa.a6)) ||
-	    (l->proto == IPPROTO_TCP && listen(fd, 128))) {
-		int e = errno;
-
-		close(fd);
-		if (l->soft || (af == AF_INET6 && e == EADDRNOTAVAIL))
+	if (fd < 0) {
+		if (l->soft || (af == AF_INET6 && fd == -EADDRNOTAVAIL) ||
+		    fd == -EAFNOSUPPORT)
 			return; /* "all", or no IPv6 on this loopback */
 		ns_child_fail(l->sock,
 			      "%s: cannot bind port %u in the "
 			      "namespace: %s",
 			      l->proto == IPPROTO_TCP ? "-T" : "-U", port,
-			      strerror(e));
+			      strerror(-fd));
 	}
 	snprintf(text, sizeof(text), "%u %d %u %u", l->proto, af, port, to);
 	if (ns_send(l->sock, NS_MSG_LISTEN, text, fd))
