@@ -76,12 +76,12 @@ static void bit_set(uint8_t *m, unsigned int p, bool v)
 	if (v)
 		m[p / 8] |= (uint8_t)(1U << (p % 8));
 	else
-		m[p / 8] &= (uint8_t)~(1U << (p % 8));
+		m[p / 8] &= (uint8_t) ~(1U << (p % 8));
 }
 
 /* fwd_auto_fixed() - fwd_spec_each() callback: mark a static port. */
-static void fwd_auto_fixed(const struct fwd_rule *r, uint16_t port,
-			   uint16_t to, void *arg)
+static void fwd_auto_fixed(const struct fwd_rule *r, uint16_t port, uint16_t to,
+			   void *arg)
 {
 	(void)r;
 	(void)to;
@@ -211,11 +211,9 @@ static void fwd_auto_dir(const struct conf *c, enum fwd_auto_dir d,
 
 		if (s->fd[k] < 0)
 			continue;
-		r = procnet_scan(s->fd[k],
-				 udp ? PROCNET_UDP_UNCONN : PROCNET_TCP_LISTEN,
-				 out ? PROCNET_REACH_LOOP
-				     : PROCNET_REACH_REMOTE,
-				 seen);
+		r = procnet_scan(
+			s->fd[k], udp ? PROCNET_UDP_UNCONN : PROCNET_TCP_LISTEN,
+			out ? PROCNET_REACH_LOOP : PROCNET_REACH_REMOTE, seen);
 		if (r) {
 			warn_rl("%s auto: cannot read the listening ports: %s",
 				s->opt, strerror(-r));

@@ -273,13 +273,15 @@ static int ns_tap_open(const struct conf *c, int sock, int *ifindex, char *name)
 		ns_child_fail(sock, "cannot create tap device %s: %s",
 			      c->ifname, strerror(e));
 	}
-	/* The virtio-net header (10 bytes): we send partial checksums;
-	 * the guest sends complete ones (no offloads asked for). */
+	/* The virtio-net header (10 bytes): partial checksums both ways,
+	 * TUN_F_CSUM letting the guest's kernel send them to us; not with
+	 * --pcap, which must show complete frames. No segmentation. */
 	{
 		int hs = 10;
 
 		if (ioctl(fd, TUNSETVNETHDRSZ, &hs) ||
-		    ioctl(fd, TUNSETOFFLOAD, 0))
+		    ioctl(fd, TUNSETOFFLOAD,
+			  c->pcap[0] ? 0UL : (unsigned long)TUN_F_CSUM))
 			ns_child_fail(sock, "cannot set up tap device %s: %s",
 				      c->ifname, strerror(errno));
 	}

@@ -191,18 +191,29 @@ static ssize_t ns_broker_recv(int sock, void *data, size_t len, int *fds,
 static bool ns_broker_seccomp(void)
 {
 	static const int allow[] = {
-		SCMP_SYS(socket),     SCMP_SYS(setsockopt),
-		SCMP_SYS(bind),	      SCMP_SYS(listen),
-		SCMP_SYS(sendmsg),    SCMP_SYS(recvmsg),
-		SCMP_SYS(close),      SCMP_SYS(exit),
-		SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+		SCMP_SYS(socket),
+		SCMP_SYS(setsockopt),
+		SCMP_SYS(bind),
+		SCMP_SYS(listen),
+		SCMP_SYS(sendmsg),
+		SCMP_SYS(recvmsg),
+		SCMP_SYS(close),
+		SCMP_SYS(exit),
+		SCMP_SYS(exit_group),
+		SCMP_SYS(rt_sigreturn),
 #if SANDBOX_ASAN
-		SCMP_SYS(mmap),	      SCMP_SYS(munmap),
-		SCMP_SYS(mprotect),   SCMP_SYS(madvise),
-		SCMP_SYS(futex),      SCMP_SYS(sigaltstack),
-		SCMP_SYS(write),      SCMP_SYS(getpid),
-		SCMP_SYS(gettid),     SCMP_SYS(tgkill),
-		SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction),
+		SCMP_SYS(mmap),
+		SCMP_SYS(munmap),
+		SCMP_SYS(mprotect),
+		SCMP_SYS(madvise),
+		SCMP_SYS(futex),
+		SCMP_SYS(sigaltstack),
+		SCMP_SYS(write),
+		SCMP_SYS(getpid),
+		SCMP_SYS(gettid),
+		SCMP_SYS(tgkill),
+		SCMP_SYS(rt_sigprocmask),
+		SCMP_SYS(rt_sigaction),
 #endif
 	};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -211,8 +222,8 @@ static bool ns_broker_seccomp(void)
 	if (!ctx)
 		return false;
 	for (i = 0; i < ARRAY_SIZE(allow); i++) {
-		if (allow[i] >= 0 && seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-						      allow[i], 0) < 0)
+		if (allow[i] >= 0 &&
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allow[i], 0) < 0)
 			return false;
 	}
 	return seccomp_load(ctx) == 0;
@@ -349,9 +360,8 @@ void ns_broker_start(const struct conf *c, const struct ns_guest *g)
 
 int ns_broker_socket(uint8_t proto, int af, uint16_t port)
 {
-	struct ns_broker_req q = {.proto = proto,
-				  .six = af == AF_INET6,
-				  .port = htons(port)};
+	struct ns_broker_req q = {
+		.proto = proto, .six = af == AF_INET6, .port = htons(port)};
 	int r, fd[1] = {-1};
 	ssize_t n;
 

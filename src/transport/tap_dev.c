@@ -4,11 +4,13 @@
  *
  * A tap device gives one frame per read() and takes one per write(); there
  * is no batching interface. Every frame is preceded by a 10-byte
- * virtio-net header (IFF_VNET_HDR): we ask for no offloads from the guest,
- * but send TCP and UDP with partial checksums (NEEDS_CSUM) when the frame
- * builders left them partial, which saves a pass over every payload byte
- * here and in the guest's kernel (it completes checksums only where it
- * needs them, e.g. forwarding).
+ * virtio-net header (IFF_VNET_HDR), and checksums may be partial both ways
+ * (NEEDS_CSUM): the guest's kernel sends them so when ns.c asked for
+ * TUN_F_CSUM (vnet_hdr_in() completes UDP's; TCP's are not verified), and
+ * we send TCP and UDP partial when the frame builders left them so. Each
+ * saves a pass over every payload byte, in burrow and in the guest's
+ * kernel (which completes checksums only where it needs them, e.g. when
+ * forwarding). No segmentation offload is asked for.
  * A write to a tap never blocks for long: the kernel hands the frame to
  * the namespace's stack or drops it, so a failed write is counted, not
  * retried.
@@ -23,6 +25,7 @@
 #include "../core/pcap.h"
 #include "../core/txq.h"
 #include "tap.h"
+#include "vnet_hdr.h"
 
 #define TAP_VNET_HDR 10 /* struct virtio_net_hdr, before every frame */
 
@@ -51,8 +54,12 @@ unsigned int tap_dev_rx(int fd, struct iovec *frames, bool *gone)
 		}
 		if (r <= TAP_VNET_HDR)
 			continue; /* no frame behind the header */
-		/* The header carries nothing for us: no offloads were asked
-		 * for, so checksums are complete and there is no GSO. */
+		if (!vnet_hdr_in(tap_dev_buf[got],
+				 tap_dev_buf[got] + TAP_VNET_HDR,
+				 (size_t)r - TAP_VNET_HDR)) {
+			tap_stats.rx_bad++;
+			continue;
+		}
 		frames[got].iov_base = tap_dev_buf[got] + TAP_VNET_HDR;
 		frames[got].iov_len = (size_t)r - TAP_VNET_HDR;
 		tap_stats.rx_frames++;
@@ -74,21 +81,9 @@ void tap_dev_flush(int fd)
 		size_t len;
 		uint8_t *f = txq_frame(i, &len);
 
-		if (cs.start) {
-			/* VIRTIO_NET_HDR_F_NEEDS_CSUM: the guest's kernel
-			 * completes the checksum when it needs one. */
-			uint16_t hl = (uint16_t)(cs.start + cs.offset + 2);
-
-			hdr[0] = 1;
-			/* hdr_len: the kernel keeps this much linear, and the
-			 * checksum field must be in the linear part. */
-			hdr[2] = (uint8_t)hl;
-			hdr[3] = (uint8_t)(hl >> 8);
-			hdr[6] = (uint8_t)cs.start; /* little-endian */
-			hdr[7] = (uint8_t)(cs.start >> 8);
-			hdr[8] = (uint8_t)cs.offset;
-			hdr[9] = (uint8_t)(cs.offset >> 8);
-		}
+		/* NEEDS_CSUM: the guest's kernel completes a partial
+		 * checksum when it needs one. */
+		vnet_hdr_out(hdr, cs);
 		iov[1].iov_base = f;
 		iov[1].iov_len = len;
 		pcap_frame_buf(f, len);

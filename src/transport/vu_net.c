@@ -19,8 +19,11 @@
  * buffers, frames stay in the txq (flows stop reading their sockets) and
  * the guest's kick on queue 0 resumes the flush.
  *
- * Checksums: CSUM and GUEST_CSUM are not offered, so every frame both ways
- * carries complete checksums and the header's flags are always 0.
+ * Checksums: CSUM and GUEST_CSUM are offered. A frame from the guest with
+ * NEEDS_CSUM has its checksum completed in our copy (vnet_hdr.c), except
+ * TCP's, which nothing verifies; a frame to the guest whose checksum the
+ * builders left partial (txq_partial_ok: no --pcap) goes with NEEDS_CSUM
+ * if the guest took GUEST_CSUM, else it is completed here first.
  *
  * The control socket is served one message per wake-up by vhost_user.c;
  * the events it returns start, stop and re-map the rings here. A guest
@@ -42,6 +45,7 @@
 #include "tap.h"
 #include "vhost_user.h"
 #include "virtq.h"
+#include "vnet_hdr.h"
 #include "vu_net.h"
 
 #define VNET_HDR_LEN 12	    /* struct virtio_net_hdr_v1 */
@@ -99,8 +103,11 @@ static void vu_net_ring_start(unsigned int i)
 		return;
 	}
 	vu_running[i] = true;
-	debug("vhost-user: ring %u started (%s, %u entries)", i,
-	      l == VIRTQ_PACKED ? "packed" : "split", n);
+	debug("vhost-user: ring %u started (%s, %u entries; partial "
+	      "checksums from the guest %s, to it %s)",
+	      i, l == VIRTQ_PACKED ? "packed" : "split", n,
+	      vu_dev.features & VU_BIT(VU_F_CSUM) ? "yes" : "no",
+	      vu_dev.features & VU_BIT(VU_F_GUEST_CSUM) ? "yes" : "no");
 	if (r->kick_fd >= 0) {
 		ref.fd = r->kick_fd;
 		ev.data.u64 = ref.u64;
@@ -132,8 +139,6 @@ void vu_net_init(const char *path, int epfd)
 
 	vu_epfd = epfd;
 	vu_dev_init(&vu_dev);
-	/* Partial checksums would need completing: not offered yet. */
-	vu_dev.features_offer &= ~(VU_BIT(VU_F_CSUM) | VU_BIT(VU_F_GUEST_CSUM));
 	vu_lfd = vu_listen(path);
 	if (vu_lfd < 0)
 		die("--vhost-user: cannot listen on %s: %s", path,
@@ -251,6 +256,7 @@ unsigned int vu_net_rx(struct iovec *frames)
 	while (n < TAP_RX_BATCH) {
 		struct virtq_elem *e = &vu_elem[0];
 		size_t len = 0, skip = VNET_HDR_LEN;
+		uint8_t hdr[VNET_HDR_LEN];
 		unsigned int k;
 		int r = virtq_pop(vq, e);
 
@@ -264,12 +270,13 @@ unsigned int vu_net_rx(struct iovec *frames)
 			vu_tx_more = 0;
 			break;
 		}
-		/* One copy out of guest memory, header dropped. */
+		/* One copy out of guest memory, the header apart. */
 		for (k = 0; k < e->out_num; k++) {
 			const uint8_t *src = e->iov[k].iov_base;
 			size_t l = e->iov[k].iov_len, c;
 
 			c = MIN(skip, l);
+			memcpy(hdr + VNET_HDR_LEN - skip, src, c);
 			src += c;
 			l -= c;
 			skip -= c;
@@ -278,9 +285,11 @@ unsigned int vu_net_rx(struct iovec *frames)
 			len += c;
 		}
 		virtq_fill(vq, e, 0, used++);
-		if (skip || !len || len >= FRAME_MAX) {
+		if (skip || !len || len >= FRAME_MAX ||
+		    !vnet_hdr_in(hdr, vu_rx_buf[n], len)) {
 			tap_stats.rx_bad++;
-			continue; /* no header, empty, or oversized: dropped */
+			continue; /* no header, empty, oversized, or a partial
+				   * checksum outside the frame: dropped */
 		}
 		frames[n].iov_base = vu_rx_buf[n];
 		frames[n].iov_len = len;
@@ -365,6 +374,7 @@ bool vu_net_flush(void)
 		uint8_t hdr[VNET_HDR_LEN] = {0};
 		size_t len, need, have = 0;
 		uint8_t *f = txq_frame(i, &len);
+		struct txq_csum cs = txq_csum(i);
 		unsigned int k = 0, c;
 
 		need = VNET_HDR_LEN + len;
@@ -390,6 +400,13 @@ bool vu_net_flush(void)
 			virtq_unpop(vq, k);
 			break; /* out of buffers: the guest's kick resumes */
 		}
+		/* A partial checksum goes to a guest that takes them (its
+		 * kernel completes it if it forwards the frame), else it is
+		 * completed here. */
+		if (cs.start && (vu_dev.features & VU_BIT(VU_F_GUEST_CSUM)))
+			vnet_hdr_out(hdr, cs);
+		else if (cs.start)
+			vnet_csum_complete(f, len, cs.start, cs.offset);
 		/* The header, then the frame, across the k chains. */
 		hdr[10] = (uint8_t)k; /* num_buffers, little-endian */
 		hdr[11] = (uint8_t)(k >> 8);

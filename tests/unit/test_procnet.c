@@ -84,11 +84,11 @@ static void test_tcp4_remote(void **state)
 	(void)state;
 	setup_clear();
 	assert_int_equal(procnet_parse(tcp4, sizeof(tcp4) - 1,
-				       PROCNET_TCP_LISTEN,
-				       PROCNET_REACH_REMOTE, ports),
+				       PROCNET_TCP_LISTEN, PROCNET_REACH_REMOTE,
+				       ports),
 			 sizeof(tcp4) - 1);
 	assert_true(has(22) && has(443));
-	assert_false(has(8080)); /* loopback only */
+	assert_false(has(8080));  /* loopback only */
 	assert_false(has(50000)); /* established */
 	assert_int_equal(count(), 2);
 }
@@ -140,14 +140,14 @@ static void test_incomplete_and_garbage(void **state)
 {
 	static const char bad[] =
 		"garbage\n"
-		"   0: 0100007G:1F90 00000000:0000 0A x\n" /* bad hex */
+		"   0: 0100007G:1F90 00000000:0000 0A x\n"  /* bad hex */
 		"   0: 0100007F:1F90 00000000:0000 0AB x\n" /* long state */
-		"   0: 01007F:1F90 00000000:0000 0A x\n"   /* short addr */
-		"   0: 00000000:0000 00000000:0000 0A x\n" /* port 0 */
-		"0:00000000:0050 00000000:0000 0A x\n"	   /* no space */
+		"   0: 01007F:1F90 00000000:0000 0A x\n"    /* short addr */
+		"   0: 00000000:0000 00000000:0000 0A x\n"  /* port 0 */
+		"0:00000000:0050 00000000:0000 0A x\n"	    /* no space */
 		"\n"
 		"   0: 00000000:0051 00000000:0000 0A\n" /* ends at state */
-		"   7: 00000000:0052 00000000:00";	   /* cut */
+		"   7: 00000000:0052 00000000:00";	 /* cut */
 	size_t len = sizeof(bad) - 1, used;
 
 	(void)state;
@@ -189,17 +189,17 @@ static void test_scan_real(void **state)
 	fd = open("/proc/self/net/tcp", O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
 	setup_clear();
-	assert_int_equal(procnet_scan(fd, PROCNET_TCP_LISTEN,
-				      PROCNET_REACH_LOOP, ports),
-			 0);
+	assert_int_equal(
+		procnet_scan(fd, PROCNET_TCP_LISTEN, PROCNET_REACH_LOOP, ports),
+		0);
 	assert_true(has(port));
 	assert_true(count() >= 201);
 	/* Read again through the same descriptor: still there, then gone */
 	close(s);
 	setup_clear();
-	assert_int_equal(procnet_scan(fd, PROCNET_TCP_LISTEN,
-				      PROCNET_REACH_LOOP, ports),
-			 0);
+	assert_int_equal(
+		procnet_scan(fd, PROCNET_TCP_LISTEN, PROCNET_REACH_LOOP, ports),
+		0);
 	assert_false(has(port));
 	for (i = 0; i < 200; i++)
 		close(held[i]);
