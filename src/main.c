@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -97,7 +99,7 @@ static bool main_tap_ready(uint64_t now)
 static void main_accept(int epfd, int lfd)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	int sz = 8 * 1024 * 1024;
+	int sz = 8 * 1024 * 1024, one = 1;
 
 	if (fd < 0)
 		return;
@@ -109,6 +111,8 @@ static void main_accept(int epfd, int lfd)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (conf.socket_tcp_len) /* frames are not to wait for more */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	info("stream: front-end connected");
 	tap_init(TAP_STREAM, fd);
 	epoll_add(epfd, fd, EPOLL_KIND_TAP);
@@ -232,7 +236,11 @@ int main(int argc, char **argv)
 	else if (conf.mode == CONF_MODE_VM_VU)
 		; /* listens below, once epoll exists */
 	else if (conf.fd < 0)
-		lfd = tap_stream_listen(conf.socket);
+		lfd = conf.socket_tcp_len
+			      ? tap_stream_listen_tcp(
+					(struct sockaddr *)&conf.socket_tcp,
+					conf.socket_tcp_len, conf.socket)
+			      : tap_stream_listen(conf.socket);
 	else if (fcntl(conf.fd, F_SETFL, O_NONBLOCK))
 		die("--fd: %d is not an open descriptor: %s", conf.fd,
 		    strerror(errno));

@@ -174,7 +174,9 @@ static void conf_usage(FILE *f)
 	      "\n"
 	      "Virtual machines (instead of a namespace):\n"
 	      "  -s, --socket PATH      serve QEMU over a UNIX stream socket\n"
-	      "                         (-netdev stream,addr.type=unix,...)\n"
+	      "                         (-netdev stream,addr.type=unix,...);\n"
+	      "                         tcp:ADDR:PORT: a loopback TCP port\n"
+	      "                         instead (-netdev socket,connect=...)\n"
 	      "  -F, --fd N             serve an already connected socket\n"
 	      "  -1, --one-off          exit when the VM disconnects\n"
 	      "      --vhost-user       with -s: be a vhost-user virtio-net\n"
@@ -387,6 +389,54 @@ static int conf_path(struct conf_args *ca, char *dst, const char *s)
 	return 0;
 }
 
+/* conf_socket_tcp() - -s tcp:ADDR:PORT (ADDR: IPv4, or IPv6 in brackets),
+ * a loopback address only: whoever connects becomes the VM, and a UNIX
+ * socket's file permissions do not protect a TCP port. */
+static int conf_socket_tcp(struct conf_args *ca, struct conf *c, const char *s)
+{
+	char addr[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	unsigned int port;
+	size_t alen;
+
+	if (!colon || colon == s || !conf_uint(colon + 1, 65535, &port) ||
+	    !port)
+		return conf_fail(ca, "tcp:%s: expected tcp:ADDR:PORT", s);
+	alen = (size_t)(colon - s);
+	if (s[0] == '[' && alen > 2 && s[alen - 1] == ']') {
+		s++;
+		alen -= 2;
+	}
+	if (alen >= sizeof(addr))
+		return conf_fail(ca, "tcp: address too long");
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	memset(&c->socket_tcp, 0, sizeof(c->socket_tcp));
+	if (inet_pton(AF_INET, addr, &c->socket_tcp.a4.sin_addr) == 1) {
+		if ((ntohl(c->socket_tcp.a4.sin_addr.s_addr) >> 24) != 127)
+			return conf_fail(ca,
+					 "tcp:%s: only a loopback address "
+					 "(anyone who connects is the VM)",
+					 addr);
+		c->socket_tcp.a4.sin_family = AF_INET;
+		c->socket_tcp.a4.sin_port = htons((uint16_t)port);
+		c->socket_tcp_len = sizeof(c->socket_tcp.a4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &c->socket_tcp.a6.sin6_addr) == 1) {
+		if (!IN6_IS_ADDR_LOOPBACK(&c->socket_tcp.a6.sin6_addr))
+			return conf_fail(ca,
+					 "tcp:%s: only a loopback address "
+					 "(anyone who connects is the VM)",
+					 addr);
+		c->socket_tcp.a6.sin6_family = AF_INET6;
+		c->socket_tcp.a6.sin6_port = htons((uint16_t)port);
+		c->socket_tcp_len = sizeof(c->socket_tcp.a6);
+		return 0;
+	}
+	return conf_fail(ca, "tcp:%s: not an IPv4 or [IPv6] address", addr);
+}
+
 /* conf_netns() - --netns: a PID (its /proc namespace), a path (has a '/')
  * or a name under /run/netns. */
 static int conf_netns(struct conf_args *ca, struct conf *c, const char *s)
@@ -574,6 +624,8 @@ static int conf_opt(struct conf_args *ca, struct conf *c, int opt,
 			return conf_fail(ca, "empty path");
 		memcpy(c->socket, arg, strlen(arg) + 1);
 		c->mode = CONF_MODE_VM_STREAM;
+		if (!strncmp(arg, "tcp:", 4))
+			return conf_socket_tcp(ca, c, arg + 4);
 		return 0;
 	case 'F': {
 		unsigned int v;
@@ -703,7 +755,8 @@ static int conf_finish(struct conf_args *ca, struct conf *c)
 	}
 	if (ca->vhost_user) {
 		snprintf(ca->opt, sizeof(ca->opt), "--vhost-user");
-		if (c->mode != CONF_MODE_VM_STREAM || !c->socket[0])
+		if (c->mode != CONF_MODE_VM_STREAM || !c->socket[0] ||
+		    c->socket_tcp_len)
 			return conf_fail(ca, "needs --socket PATH");
 		c->mode = CONF_MODE_VM_VU;
 	}

@@ -93,8 +93,15 @@ struct conf {
 
 	/* VM mode (--socket / --fd) */
 	char socket[108]; /* -s: UNIX socket path to listen on */
-	int fd;		  /* -F: an already connected socket, or -1 */
-	bool one_off;	  /* -1: exit when the front-end goes away */
+	/* -s tcp:ADDR:PORT: a loopback TCP address instead (QEMU's old
+	 * -netdev socket,connect=), socket_tcp_len 0 if not */
+	union {
+		struct sockaddr_in a4;
+		struct sockaddr_in6 a6;
+	} socket_tcp;
+	unsigned int socket_tcp_len;
+	int fd;	      /* -F: an already connected socket, or -1 */
+	bool one_off; /* -1: exit when the front-end goes away */
 
 	/* Process */
 	bool foreground; /* -f */

@@ -64,5 +64,11 @@ bool tap_stream_rx_more(void);
 /* tap_stream_listen() - a listening UNIX socket at @path; dies with a
  * clear line on failure. A stale socket file is replaced. */
 int tap_stream_listen(const char *path);
+/* tap_stream_listen_tcp() - the same on TCP address @sa (@len bytes),
+ * called @name ("tcp:ADDR:PORT") in messages. The framing is the same:
+ * QEMU's older -netdev socket,connect=ADDR:PORT. */
+struct sockaddr;
+int tap_stream_listen_tcp(const struct sockaddr *sa, unsigned int len,
+			  const char *name);
 
 #endif /* BURROW_TAP_H */

@@ -188,6 +188,26 @@ bool tap_stream_flush(int fd)
 	return true;
 }
 
+int tap_stream_listen_tcp(const struct sockaddr *sa, unsigned int len,
+			  const char *name)
+{
+	int fd, one = 1;
+
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		die_perror("--socket: socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, sa, len))
+		die("--socket: cannot bind %s: %s", name, strerror(errno));
+	if (listen(fd, 1))
+		die("--socket: cannot listen on %s: %s", name, strerror(errno));
+	info("listening on %s; start QEMU with -netdev "
+	     "socket,id=n0,connect=%s",
+	     name, name + 4);
+	return fd;
+}
+
 int tap_stream_listen(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};

@@ -690,3 +690,31 @@ def test_bad_length(vm_burrow):
     assert b.count("impossible frame length") == len(BAD_LENGTHS), \
         b.describe()
     assert b.alive(), b.describe()
+
+
+# --- QEMU's older -netdev socket: the same framing over loopback TCP ------
+
+def test_netdev_socket_tcp(topo, burrow_bin, guests, tmp_path):
+    """-s tcp:127.0.0.1:PORT serves QEMU's -netdev socket,connect= (TCP
+    only before QEMU 7.2's stream): DHCP and ping through it. QEMU runs
+    in the test's host namespace, where burrow listens."""
+    port = free_port()
+    b = Burrow(topo, ["-s", "tcp:127.0.0.1:%d" % port], None,
+               os.path.join(str(tmp_path), "burrow-tcp.stderr"),
+               netns=False)
+    try:
+        def listening():
+            assert b.alive(), "burrow exited\n" + b.describe()
+            return "listening on tcp:127.0.0.1:%d" % port in b.stderr()
+        wait_for(listening, 5, what="burrow listening on TCP")
+        g = qg.QemuGuest(qg.socket_netdev_args(
+            connect="127.0.0.1:%d" % port, mac=GUEST_MAC), SHORT_SCRIPT,
+            timeout=GUEST_TIMEOUT, workdir=str(tmp_path), name="tcp",
+            netns=topo.host)
+        guests.all.append(g)
+        g.start()
+        r = g.wait()
+        check_short(r, b, "-netdev socket guest")
+        assert "stream: front-end connected" in b.stderr(), b.describe()
+    finally:
+        b.stop()

@@ -465,6 +465,35 @@ static void test_resolv_read(void **state)
 			 -ENOENT);
 }
 
+/* -s tcp:ADDR:PORT: loopback only, both families, and what it rejects. */
+static void test_socket_tcp(void **state)
+{
+	(void)state;
+	assert_int_equal(run("-s", "tcp:127.0.0.1:5555", NULL), 0);
+	assert_int_equal(conf.mode, CONF_MODE_VM_STREAM);
+	assert_int_equal(conf.socket_tcp_len, sizeof(struct sockaddr_in));
+	assert_int_equal(ntohs(conf.socket_tcp.a4.sin_port), 5555);
+	assert_int_equal(run("-s", "tcp:[::1]:6000", NULL), 0);
+	assert_int_equal(conf.socket_tcp_len, sizeof(struct sockaddr_in6));
+	assert_int_equal(ntohs(conf.socket_tcp.a6.sin6_port), 6000);
+	assert_int_equal(run("-s", "/tmp/x.sock", NULL), 0);
+	assert_int_equal(conf.socket_tcp_len, 0);
+	expect_err("-s: tcp:192.0.2.1: only a loopback address (anyone who "
+		   "connects is the VM)",
+		   "-s", "tcp:192.0.2.1:1");
+	expect_err("-s: tcp:2001:db8::1: only a loopback address (anyone who "
+		   "connects is the VM)",
+		   "-s", "tcp:[2001:db8::1]:1");
+	expect_err("-s: tcp:127.0.0.1: expected tcp:ADDR:PORT", "-s",
+		   "tcp:127.0.0.1");
+	expect_err("-s: tcp:127.0.0.1:0: expected tcp:ADDR:PORT", "-s",
+		   "tcp:127.0.0.1:0");
+	expect_err("-s: tcp:localhost: not an IPv4 or [IPv6] address", "-s",
+		   "tcp:localhost:80");
+	expect_err("--vhost-user: needs --socket PATH", "--vhost-user", "-s",
+		   "tcp:127.0.0.1:80");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_namespaces),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_path),
+		cmocka_unit_test(test_socket_tcp),
 		cmocka_unit_test(test_resolv),
 		cmocka_unit_test(test_resolv_search),
 		cmocka_unit_test(test_resolv_hostile),
