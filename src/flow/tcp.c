@@ -108,6 +108,10 @@ struct tcp_conn {
 	uint8_t ws_ours;    /* shift we apply to ours (0 if no scaling) */
 	uint8_t retries;    /* retransmissions without progress */
 	uint8_t dup_acks;   /* duplicate ACKs seen from the guest */
+	bool drained;	    /* the last peek took every byte there was: no
+			     * need to peek again before the next EPOLLIN
+			     * (edge-triggered, so new data always brings
+			     * one) or a rewind */
 	uint16_t mss;	    /* largest payload we send to the guest */
 	uint32_t snd_una;   /* oldest byte not acknowledged by the guest */
 	uint32_t snd_nxt;   /* next byte we send */
@@ -391,6 +395,10 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 
 	if (t->state != TCP_S_ESTABLISHED || (t->flags & TCP_C_FIN_SENT))
 		return;
+	/* Nothing new since the last peek: saves a failing recvmsg() per
+	 * acknowledgement (one system call per request/response). */
+	if (t->drained && !(t->flags & TCP_C_HOST_EOF))
+		return;
 	for (;;) {
 		uint32_t in_flight = t->snd_nxt - t->snd_una;
 		uint32_t room =
@@ -427,6 +435,8 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 			if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				trace("TCP: peek: %s", strerror(errno));
 				tcp_close(c, f, true, true);
+			} else {
+				t->drained = true;
 			}
 			return;
 		}
@@ -463,8 +473,10 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 		t->last = now;
 		if (!t->deadline)
 			t->deadline = now + t->rto_ms;
-		if ((size_t)r < want)
-			return; /* drained the socket for now */
+		if ((size_t)r < want) {
+			t->drained = true; /* took all there was, for now */
+			return;
+		}
 	}
 }
 
@@ -480,6 +492,7 @@ static void tcp_rewind(const struct conf *c, struct flow *f, uint64_t now)
 	t->snd_nxt = t->snd_una;
 	t->flags &= (uint8_t)~TCP_C_FIN_SENT;
 	t->deadline = 0;
+	t->drained = false;
 	tcp_data_to_guest(c, f, now);
 }
 
@@ -832,8 +845,10 @@ void tcp_sock_ready(const struct conf *c, union epoll_ref ref, uint32_t events,
 	}
 	if (events & (EPOLLRDHUP | EPOLLHUP))
 		t->flags |= TCP_C_HOST_EOF;
-	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
+		t->drained = false;
 		tcp_data_to_guest(c, f, now);
+	}
 }
 
 /* tcp_listen_add() - bind one -t socket; dies on failure unless @soft. */
