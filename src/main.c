@@ -72,7 +72,7 @@ static void epoll_add(int epfd, int fd, enum epoll_kind kind)
 /* main_tap_ready() - read a batch of frames and hand each up. */
 static bool main_tap_ready(uint64_t now)
 {
-	struct iovec frames[TAP_RX_BATCH];
+	struct tap_frame frames[TAP_RX_BATCH];
 	unsigned int n, i;
 	bool gone;
 
@@ -81,7 +81,7 @@ static bool main_tap_ready(uint64_t now)
 		struct net_l4 l4;
 		struct pkt p;
 
-		pkt_init(&p, &frames[i], 1);
+		pkt_init(&p, frames[i].iov, frames[i].niov);
 		if (net_frame_in(&conf, &p, &l4) != NET_FLOW)
 			continue;
 		if (l4.proto == IPPROTO_TCP)
@@ -91,6 +91,7 @@ static bool main_tap_ready(uint64_t now)
 		else
 			icmp_from_guest(&conf, &l4, (time_t)(now / 1000));
 	}
+	tap_rx_done();
 	return !gone;
 }
 
@@ -133,10 +134,10 @@ static void main_stats(void)
 {
 	unsigned int i;
 
-	debug("tap: rx %lu frames %lu bytes, tx %lu frames %lu bytes, "
-	      "tx dropped %lu",
-	      tap_stats.rx_frames, tap_stats.rx_bytes, tap_stats.tx_frames,
-	      tap_stats.tx_bytes, tap_stats.tx_drop);
+	debug("tap: rx %lu frames %lu bytes (%lu with the payload read in "
+	      "place), tx %lu frames %lu bytes, tx dropped %lu",
+	      tap_stats.rx_frames, tap_stats.rx_bytes, tap_stats.rx_inplace,
+	      tap_stats.tx_frames, tap_stats.tx_bytes, tap_stats.tx_drop);
 	debug("tcp: refused full %lu, refused by host %lu, RST to unknown "
 	      "%lu, retransmits %lu, short writes %lu, out of order %lu",
 	      tcp_stats.refused_full, tcp_stats.refused_host,

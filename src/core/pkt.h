@@ -36,6 +36,9 @@
 
 #include "util.h"
 
+/* Most segments a frame handed up by a transport is made of. */
+#define PKT_SEGS_MAX 65
+
 struct pkt {
 	const struct iovec *iov; /* segments of the frame */
 	unsigned int niov;	 /* number of segments */

@@ -637,16 +637,38 @@ static void tcp_guest_ack(const struct conf *c, struct flow *f,
 	tcp_mark(f, TCP_C_PENDING);
 }
 
+/* tcp_iov_add() - pkt_iter() callback: one more piece for sendmsg(). */
+struct tcp_iov {
+	struct iovec iov[PKT_SEGS_MAX];
+	unsigned int n;
+	bool full; /* more pieces than iov holds */
+};
+
+static void tcp_iov_add(const void *data, size_t len, void *arg)
+{
+	struct tcp_iov *v = arg;
+
+	if (v->n == ARRAY_SIZE(v->iov)) {
+		v->full = true;
+		return;
+	}
+	v->iov[v->n++] = (struct iovec){.iov_base = (void *)(uintptr_t)data,
+					.iov_len = len};
+}
+
 /* tcp_guest_data() - write in-order payload (and a FIN after it) to the
- * host socket. */
+ * host socket, straight from the frame's segments (guest memory, with
+ * vhost-user), no copy.
+ * #syscalls sendmsg
+ */
 static void tcp_guest_data(const struct conf *c, struct flow *f,
 			   const struct net_l4 *l4, uint32_t plen)
 {
-	static uint8_t scratch[65536];
 	struct tcp_conn *t = tcp_of(f);
 	uint32_t seq = l4->tcp.seq, skip;
+	struct tcp_iov v = {.n = 0};
+	struct msghdr mh = {.msg_iov = v.iov};
 	struct pkt p;
-	const uint8_t *d;
 	ssize_t n;
 
 	if (t->flags & TCP_C_GUEST_FIN)
@@ -668,12 +690,11 @@ static void tcp_guest_data(const struct conf *c, struct flow *f,
 		}
 		skip = t->rcv_nxt - seq;
 		pkt_clone(&p, &l4->payload);
-		if (!pkt_skip(&p, skip))
+		if (!pkt_skip(&p, skip) || !pkt_narrow(&p, plen - skip) ||
+		    pkt_iter(&p, tcp_iov_add, &v) != plen - skip || v.full)
 			return;
-		d = pkt_pull(&p, plen - skip, scratch);
-		if (!d)
-			return;
-		n = send(f->fd, d, plen - skip, MSG_DONTWAIT | MSG_NOSIGNAL);
+		mh.msg_iovlen = v.n;
+		n = sendmsg(f->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				/* The host side is gone (reset, or its error

@@ -33,21 +33,34 @@ int tap_fd(void)
 	return tap_cur_fd;
 }
 
-unsigned int tap_rx(struct iovec *frames, bool *gone)
+unsigned int tap_rx(struct tap_frame *frames, bool *gone)
 {
+	static struct iovec one[TAP_RX_BATCH]; /* single-segment back-ends */
+	unsigned int n = 0, i;
+
 	*gone = false;
 	switch (tap_cur) {
 	case TAP_DEV:
-		return tap_dev_rx(tap_cur_fd, frames, gone);
+		n = tap_dev_rx(tap_cur_fd, one, gone);
+		break;
 	case TAP_STREAM:
-		return tap_stream_rx(tap_cur_fd, frames, gone);
+		n = tap_stream_rx(tap_cur_fd, one, gone);
+		break;
 	case TAP_VU:
 		return vu_net_rx(frames);
 	case TAP_NONE:
 	case TAP_KIND_COUNT:
 		break;
 	}
-	return 0;
+	for (i = 0; i < n; i++)
+		frames[i] = (struct tap_frame){.iov = &one[i], .niov = 1};
+	return n;
+}
+
+void tap_rx_done(void)
+{
+	if (tap_cur == TAP_VU)
+		vu_net_rx_done();
 }
 
 bool tap_rx_more(void)

@@ -14,7 +14,18 @@
 #include <stdbool.h>
 #include <sys/uio.h>
 
-#define TAP_RX_BATCH 64 /* frames handed up per wake-up, at most */
+#include "../core/pkt.h"
+
+#define TAP_RX_BATCH 64		    /* frames handed up per wake-up, at most */
+#define TAP_FRAME_SEGS PKT_SEGS_MAX /* segments of one frame, at most */
+
+/* A frame from the guest: @niov segments, in our buffers or (vhost-user,
+ * the payload of a TCP segment) in guest memory, valid until
+ * tap_rx_done(). */
+struct tap_frame {
+	const struct iovec *iov;
+	unsigned int niov;
+};
 
 enum tap_kind {
 	TAP_NONE,   /* no guest connected (VM mode, between front-ends) */
@@ -29,6 +40,7 @@ struct tap_stats {
 	unsigned long tx_frames, tx_bytes;
 	unsigned long tx_drop; /* frames lost on the way out */
 	unsigned long rx_bad;  /* stream: impossible length, connection cut */
+	unsigned long rx_inplace; /* vhost-user: payload left in guest memory */
 };
 extern struct tap_stats tap_stats;
 
@@ -38,10 +50,14 @@ void tap_init(enum tap_kind kind, int fd);
 enum tap_kind tap_kind(void);
 /* tap_fd() - the descriptor in use, or -1. */
 int tap_fd(void);
-/* tap_rx() - up to TAP_RX_BATCH frames; @frames[i] point into our
- * buffers, valid until the next call. Sets *@gone if the guest went away
- * (device gone, front-end disconnected or broke the framing). */
-unsigned int tap_rx(struct iovec *frames, bool *gone);
+/* tap_rx() - up to TAP_RX_BATCH frames, valid until tap_rx_done(),
+ * which must come before anything else of the transport's is called.
+ * Sets *@gone if the guest went away (device gone, front-end
+ * disconnected or broke the framing). */
+unsigned int tap_rx(struct tap_frame *frames, bool *gone);
+/* tap_rx_done() - the frames of the last tap_rx() are processed: their
+ * buffers may go back to the guest. */
+void tap_rx_done(void);
 /* tap_rx_more() - whole frames are already buffered: call tap_rx() again
  * without waiting for the descriptor. */
 bool tap_rx_more(void);

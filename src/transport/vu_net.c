@@ -7,11 +7,16 @@
  *
  * Queue 1 (the guest's TX) carries frames from the guest: each chain is a
  * 12-byte virtio-net header (VERSION_1 always has num_buffers) and the
- * frame. The frame is copied out of guest memory once, into our receive
- * buffers, before anything parses it: the guest may rewrite shared memory
- * at any moment, and a copy is the only way its bytes stay what the
- * parser checked. The chain goes back used (length 0) in one batch per
- * wake-up, with at most one interrupt.
+ * frame. What is parsed is copied out of guest memory once, into our
+ * receive buffers, before anything parses it: the guest may rewrite shared
+ * memory at any moment, and a copy is the only way its bytes stay what
+ * the parser checked. That is the whole frame, except for a TCP segment:
+ * its first VU_HEAD bytes (every header) are copied and its payload is
+ * handed up in place, as further segments of the frame, and written to
+ * the host socket from there (sendmsg() straight from guest memory).
+ * Nothing parses TCP payload, so a guest changing it meanwhile only
+ * changes its own stream. The chains go back used (length 0) once the
+ * batch is handled (vu_net_rx_done()), with at most one interrupt.
  *
  * Queue 0 (the guest's RX) takes frames to the guest: the header and the
  * frame are written into as many chains as needed (MRG_RXBUF; num_buffers
@@ -33,6 +38,7 @@
  * #syscalls read write recvmsg sendmsg epoll_ctl close mmap munmap fstat
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -52,6 +58,9 @@
 #define VU_RX_CHAINS_MAX 64 /* chains one frame to the guest may use */
 #define VU_RXQ 0	    /* the guest's receive queue: frames to it */
 #define VU_TXQ 1	    /* the guest's transmit queue: frames from it */
+#define VU_HEAD                                                                \
+	192 /* bytes of a frame always copied: every header of a
+		     * TCP segment (14 + 60 + 60 at most over IPv4) */
 
 static struct vu_dev vu_dev;
 static struct virtq vu_vq[VU_QUEUES];
@@ -63,6 +72,10 @@ static unsigned int vu_tx_more; /* chains may be waiting on queue 1 */
 
 static uint8_t vu_rx_buf[TAP_RX_BATCH][FRAME_MAX] __attribute__((aligned(64)));
 static struct virtq_elem vu_elem[VU_RX_CHAINS_MAX];
+/* Chains popped from queue 1, given back by vu_net_rx_done() */
+static struct virtq_elem vu_tx_elem[TAP_RX_BATCH];
+static unsigned int vu_tx_held;
+static struct iovec vu_tx_iov[TAP_RX_BATCH][TAP_FRAME_SEGS];
 
 /* vu_net_get_base() - vhost_user.c's hook: stop @ring, report its index. */
 static uint32_t vu_net_get_base(void *opaque, unsigned int ring)
@@ -190,6 +203,7 @@ static void vu_net_disconnect(void)
 	tap_close(); /* closes vu_ctl_fd */
 	vu_ctl_fd = -1;
 	vu_tx_more = 0;
+	vu_tx_held = 0; /* (given back already: frames are handled at once) */
 	info("vhost-user: front-end disconnected");
 }
 
@@ -246,18 +260,41 @@ static void vu_net_notify(unsigned int i)
 		vu_call_signal(vu_dev.vring[i].call_fd);
 }
 
-unsigned int vu_net_rx(struct iovec *frames)
+/* vu_net_zero_copy() - whether frame head @h (@hl bytes copied, of a
+ * @len-byte frame) may leave its payload in guest memory: a TCP segment
+ * straight over IPv4 or IPv6 longer than the head, and a checksum note
+ * (@hdr) that asks us to write nothing. Only TCP payload is ever read in
+ * place, and only once (sent to the host socket); every other frame is
+ * parsed from our copy. */
+static bool vu_net_zero_copy(const uint8_t *hdr, const uint8_t *h, size_t hl,
+			     size_t len)
+{
+	uint16_t type;
+
+	if (len <= hl || hl < VU_HEAD)
+		return false;
+	if ((hdr[0] & VNET_HDR_F_NEEDS_CSUM) && (hdr[8] != 16 || hdr[9]))
+		return false;
+	type = (uint16_t)(h[12] << 8 | h[13]);
+	if (type == 0x0800)
+		return h[23] == IPPROTO_TCP;
+	return type == 0x86dd && h[20] == IPPROTO_TCP;
+}
+
+unsigned int vu_net_rx(struct tap_frame *frames)
 {
 	struct virtq *vq = &vu_vq[VU_TXQ];
-	unsigned int n = 0, used = 0;
+	unsigned int n = 0;
 
 	if (!vu_net_rx_more())
 		return 0;
-	while (n < TAP_RX_BATCH) {
-		struct virtq_elem *e = &vu_elem[0];
-		size_t len = 0, skip = VNET_HDR_LEN;
+	vu_net_rx_done(); /* not expected: the caller gives them back */
+	while (n < TAP_RX_BATCH && vu_tx_held < ARRAY_SIZE(vu_tx_elem)) {
+		struct virtq_elem *e = &vu_tx_elem[vu_tx_held];
+		struct iovec *fi = vu_tx_iov[n];
+		size_t len = 0, skip = VNET_HDR_LEN, got = 0, head;
 		uint8_t hdr[VNET_HDR_LEN];
-		unsigned int k;
+		unsigned int k, nseg = 1;
 		int r = virtq_pop(vq, e);
 
 		if (r == -EAGAIN) {
@@ -270,7 +307,17 @@ unsigned int vu_net_rx(struct iovec *frames)
 			vu_tx_more = 0;
 			break;
 		}
-		/* One copy out of guest memory, the header apart. */
+		vu_tx_held++;
+		for (k = 0; k < e->out_num; k++)
+			len += e->iov[k].iov_len;
+		if (len <= VNET_HDR_LEN || len - VNET_HDR_LEN >= FRAME_MAX) {
+			tap_stats.rx_bad++;
+			continue; /* no header, empty or oversized: dropped */
+		}
+		len -= VNET_HDR_LEN;
+		/* Copied once: the header, then the head of the frame, then
+		 * (unless its payload may stay in place) the rest. */
+		head = MIN(len, (size_t)VU_HEAD);
 		for (k = 0; k < e->out_num; k++) {
 			const uint8_t *src = e->iov[k].iov_base;
 			size_t l = e->iov[k].iov_len, c;
@@ -280,29 +327,57 @@ unsigned int vu_net_rx(struct iovec *frames)
 			src += c;
 			l -= c;
 			skip -= c;
-			c = MIN(l, FRAME_MAX - len);
-			memcpy(vu_rx_buf[n] + len, src, c);
-			len += c;
+			if (got < head) {
+				c = MIN(l, head - got);
+				memcpy(vu_rx_buf[n] + got, src, c);
+				got += c;
+				src += c;
+				l -= c;
+			}
+			if (!l)
+				continue;
+			if (got == head && nseg == 1 &&
+			    !vu_net_zero_copy(hdr, vu_rx_buf[n], head, len)) {
+				/* The whole frame into our buffer */
+				head = len;
+			}
+			if (got < head) {
+				memcpy(vu_rx_buf[n] + got, src, l);
+				got += l;
+				continue;
+			}
+			fi[nseg++] = (struct iovec){
+				.iov_base = (void *)(uintptr_t)src,
+				.iov_len = l};
 		}
-		virtq_fill(vq, e, 0, used++);
-		if (skip || !len || len >= FRAME_MAX ||
-		    !vnet_hdr_in(hdr, vu_rx_buf[n], len)) {
+		fi[0] = (struct iovec){.iov_base = vu_rx_buf[n],
+				       .iov_len = got};
+		if (nseg == 1 && !vnet_hdr_in(hdr, vu_rx_buf[n], len)) {
 			tap_stats.rx_bad++;
-			continue; /* no header, empty, oversized, or a partial
-				   * checksum outside the frame: dropped */
+			continue; /* a partial checksum outside the frame */
 		}
-		frames[n].iov_base = vu_rx_buf[n];
-		frames[n].iov_len = len;
-		pcap_frame(&frames[n], 1, len);
+		frames[n] = (struct tap_frame){.iov = fi, .niov = nseg};
+		tap_stats.rx_inplace += nseg > 1;
+		pcap_frame(fi, nseg, len);
 		tap_stats.rx_frames++;
 		tap_stats.rx_bytes += len;
 		n++;
 	}
-	if (used) {
-		virtq_flush(vq, used);
-		vu_net_notify(VU_TXQ);
-	}
 	return n;
+}
+
+void vu_net_rx_done(void)
+{
+	struct virtq *vq = &vu_vq[VU_TXQ];
+	unsigned int i;
+
+	if (!vu_tx_held)
+		return;
+	for (i = 0; i < vu_tx_held; i++)
+		virtq_fill(vq, &vu_tx_elem[i], 0, i);
+	virtq_flush(vq, vu_tx_held);
+	vu_tx_held = 0;
+	vu_net_notify(VU_TXQ);
 }
 
 /* vu_net_put() - scatter @len bytes of @src into the writable iovecs of

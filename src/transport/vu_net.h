@@ -22,9 +22,14 @@ bool vu_net_ctl_ready(void);
 void vu_net_kick(union epoll_ref ref);
 /* vu_net_rx_more() - frames may wait on the guest's transmit queue. */
 bool vu_net_rx_more(void);
-/* vu_net_rx() - up to TAP_RX_BATCH frames from the guest, copied out of
- * its memory into our buffers (valid until the next call). */
-unsigned int vu_net_rx(struct iovec *frames);
+/* vu_net_rx() - up to TAP_RX_BATCH frames from the guest: headers copied
+ * out of its memory into our buffers, and so is the whole frame unless
+ * it is a TCP segment, whose payload stays where the guest wrote it. The
+ * chains stay ours until vu_net_rx_done(). */
+unsigned int vu_net_rx(struct tap_frame *frames);
+/* vu_net_rx_done() - give the chains of the last vu_net_rx() back to the
+ * guest, with at most one interrupt. */
+void vu_net_rx_done(void);
 /* vu_net_flush() - as many queued frames as the guest has buffers for;
  * true if the txq is empty afterwards. */
 bool vu_net_flush(void);

@@ -27,6 +27,7 @@ BURROW_VM_TIMEOUT, BURROW_VM_VERBOSE).
 import array
 import ipaddress
 import os
+import re
 import socket
 import struct
 import time
@@ -229,6 +230,14 @@ def test_guest(vm_burrow, guests, topo, procs, tmp_path, layout):
     assert f["dns6_rc"] == "0" and WWW4 in f["dns6"].split() and \
         WWW6 in f["dns6"].split(), why("nslookup via %s" % GW6)
     assert b.alive(), b.describe()
+
+    # The guest's TCP payload went to the host sockets from guest memory
+    # (counted in burrow's exit statistics).
+    b.stop()
+    m = re.search(r"\((\d+) with the payload read in place\)", b.stderr())
+    assert m and int(m.group(1)) > 100, \
+        why("TCP payload was not written from guest memory: %s"
+            % (m.group(0) if m else "no statistics"))
 
 
 # --- front-ends coming and going -----------------------------------------
