@@ -832,6 +832,12 @@ void tcp_sock_ready(const struct conf *c, union epoll_ref ref, uint32_t events,
 	if (!f || f->fd != ref.fd || f->key.type != FLOW_TCP)
 		return;
 	t = tcp_of(f);
+	/* Edge-triggered: the end of the host's stream is noted in any
+	 * state, or a peer that wrote and closed before the handshake with
+	 * the guest ended would never get its FIN through (peeks stop once
+	 * the socket is drained, see tcp_data_to_guest()). */
+	if (events & (EPOLLRDHUP | EPOLLHUP))
+		t->flags |= TCP_C_HOST_EOF;
 	if (t->state == TCP_S_CONNECTING) {
 		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			tcp_connected(c, f, now);
@@ -864,8 +870,6 @@ void tcp_sock_ready(const struct conf *c, union epoll_ref ref, uint32_t events,
 			tcp_mark(f, TCP_C_ACK_DUE);
 		}
 	}
-	if (events & (EPOLLRDHUP | EPOLLHUP))
-		t->flags |= TCP_C_HOST_EOF;
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) {
 		t->drained = false;
 		tcp_data_to_guest(c, f, now);

@@ -615,3 +615,79 @@ def test_small_host_sndbuf(burrow, topo, procs, tmp_path, fam):
     assert timeouts < 5, "%d retransmission timeouts in the guest" % \
         timeouts
     assert took < 60, "200 MB took %.1fs" % took
+
+
+# --- a host peer that writes and closes at once ------------------------------
+
+# Host side: accept one connection, write BANNER, close at once: the data
+# and the end of stream reach burrow before the guest's handshake is done.
+BANNER_SERVER = r"""
+import socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen()
+print("ready", flush=True)
+c, _ = s.accept()
+c.sendall(b"banner-" * 1000)
+c.close()
+"""
+
+# Either side: connect, send ARGV[3] bytes (0: nothing), SHUT_WR at once,
+# read to the end of stream (5 s at most); print what came and whether
+# the end came.
+EARLY_CLIENT = r"""
+import json, socket, sys
+fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(fam)
+s.settimeout(5)
+s.connect((sys.argv[1], int(sys.argv[2])))
+msg = b"early-" * int(sys.argv[3])
+if msg:
+    s.sendall(msg)
+    s.shutdown(socket.SHUT_WR)
+got, eof = b"", False
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            eof = True
+            break
+        got += b
+except OSError as e:
+    got += b""
+print(json.dumps({"len": len(got), "ok": got == (msg or b"banner-" * 1000),
+                  "eof": eof}))
+"""
+
+
+@pytest.mark.parametrize("fam", ["v4", "v6"])
+def test_host_writes_and_closes_at_once(burrow, topo, procs, fam):
+    """Outbound: the host server writes and closes before the guest has
+    even finished its handshake: the guest gets every byte and the FIN."""
+    _, g = burrow("--config-net")
+    port = free_port()
+    p = procs.start([PY, "-c", BANNER_SERVER, loopback(fam), str(port)],
+                    ns=topo.host)
+    assert p.stdout.readline().strip() == "ready"
+    r = g([PY, "-c", EARLY_CLIENT, gateway(fam), str(port), "0"],
+          check=False, timeout=20)
+    res = json.loads(r.stdout)
+    assert res["ok"] and res["eof"], res
+
+
+@pytest.mark.parametrize("fam", ["v4", "v6"])
+def test_forward_client_half_closes_at_once(burrow, topo, procs, fam):
+    """-t: the host client sends and half-closes right after connect(),
+    before the guest answered burrow's SYN: the guest's echo server gets
+    the data and the FIN, and the echo and its FIN come back."""
+    port = free_port()
+    _, g = burrow("--config-net", "-t", str(port))
+    p = procs.start([PY, TOOL, "echo-server", wildcard(fam), port],
+                    ns=g.ns)
+    assert p.stdout.readline().strip() == "ready"
+    r = topo.in_host([PY, "-c", EARLY_CLIENT, loopback(fam), str(port),
+                      "500"], check=False, timeout=20)
+    res = json.loads(r.stdout)
+    assert res["ok"] and res["eof"], res
