@@ -624,6 +624,7 @@ static int conf_opt(struct conf_args *ca, struct conf *c, int opt,
 			return conf_fail(ca, "empty path");
 		memcpy(c->socket, arg, strlen(arg) + 1);
 		c->mode = CONF_MODE_VM_STREAM;
+		c->socket_tcp_len = 0; /* the last -s stands, tcp: or not */
 		if (!strncmp(arg, "tcp:", 4))
 			return conf_socket_tcp(ca, c, arg + 4);
 		return 0;
@@ -687,10 +688,13 @@ static int conf_getopt_error(struct conf_args *ca, int opt, char **argv,
 {
 	/* getopt moved past the word unless it is inside a bundle (-xyz) */
 	bool is_long = optind > prev && !strncmp(argv[optind - 1], "--", 2);
+	/* glibc keeps a short option's letter in a (signed) char: a byte
+	 * above 0x7f comes back negative */
+	int letter = optopt < 0 ? (unsigned char)optopt : optopt;
 
-	if (!is_long && optopt > 0 && optopt < 256) {
+	if (!is_long && letter > 0 && letter < 256) {
 		/* a short option, maybe in a bundle: name the letter */
-		snprintf(ca->opt, sizeof(ca->opt), "-%c", optopt);
+		snprintf(ca->opt, sizeof(ca->opt), "-%c", letter);
 	} else {
 		conf_name(ca, -1, opt, argv, optind);
 	}

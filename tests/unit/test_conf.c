@@ -265,6 +265,10 @@ static void test_errors(void **state)
 	expect_err("-x: unknown option", "-x");
 	expect_err("-x: unknown option", "-fx");
 	expect_err("-x: unknown option", "--debug", "-xf");
+	/* a letter above 0x7f: getopt hands it back negative */
+	expect_err("-\xff: unknown option", "-t", "22", "-\xffq");
+	expect_err("-\xe9: unknown option", "-\xe9");
+	expect_err("-\x80: unknown option", "-q\x80");
 	expect_err("--bogus: unknown option", "--bogus");
 	expect_err("--bogus: unknown option", "--bogus=1");
 	expect_err("--quiet: takes no argument", "--quiet=1");
@@ -478,6 +482,14 @@ static void test_socket_tcp(void **state)
 	assert_int_equal(ntohs(conf.socket_tcp.a6.sin6_port), 6000);
 	assert_int_equal(run("-s", "/tmp/x.sock", NULL), 0);
 	assert_int_equal(conf.socket_tcp_len, 0);
+	/* the last -s stands: a path after tcp: is a path */
+	assert_int_equal(
+		run("-s", "tcp:127.0.0.1:5555", "-s", "/tmp/x.sock", NULL), 0);
+	assert_string_equal(conf.socket, "/tmp/x.sock");
+	assert_int_equal(conf.socket_tcp_len, 0);
+	assert_int_equal(run("-s", "/tmp/x.sock", "-s", "tcp:[::1]:6000", NULL),
+			 0);
+	assert_int_equal(conf.socket_tcp_len, sizeof(struct sockaddr_in6));
 	expect_err("-s: tcp:192.0.2.1: only a loopback address (anyone who "
 		   "connects is the VM)",
 		   "-s", "tcp:192.0.2.1:1");
