@@ -364,11 +364,15 @@ static uint32_t tcp_window(struct flow *f)
 	 * short write (measured: payload takes 98-100% of SO_SNDBUF). */
 	sndbuf -= sndbuf / 8;
 	w = sndbuf > outq ? (uint32_t)(sndbuf - outq) : 0;
+	/* Writable, for poll, means a third of the buffer free: ask to be
+	 * told below that, and no busy loop of wake-ups above it. Judged on
+	 * the free space itself, not on the window the field can carry:
+	 * without window scaling that is at most 64 KiB, always "short", and
+	 * the (edge-triggered) EPOLLOUT of a writable socket would come back
+	 * after every ACK it caused, for ever. */
+	tcp_want_out(f, w < (uint32_t)sndbuf / 3);
 	w = MIN(w, 65535U << t->ws_ours);
 	w &= ~((1U << t->ws_ours) - 1); /* what the scaled field can say */
-	/* Writable, for poll, means a third of the buffer free: ask to be
-	 * told below that, and no busy loop of wake-ups above it. */
-	tcp_want_out(f, w < (uint32_t)sndbuf / 3);
 	return w;
 }
 

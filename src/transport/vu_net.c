@@ -438,7 +438,7 @@ bool vu_net_flush(void)
 {
 	struct virtq *vq = &vu_vq[VU_RXQ];
 	bool mrg = vu_dev.features & VU_BIT(VU_F_MRG_RXBUF);
-	unsigned int sent = 0, filled = 0, i;
+	unsigned int sent = 0, done = 0, filled = 0, i;
 
 	if (!vu_running[VU_RXQ] || virtq_broken(vq)) {
 		tap_stats.tx_drop += txq_count();
@@ -457,6 +457,8 @@ bool vu_net_flush(void)
 			virtq_flush(vq, filled);
 			filled = 0;
 		}
+		bool never = false; /* the guest's buffers cannot hold it */
+
 		while (have < need && k < VU_RX_CHAINS_MAX) {
 			int r = virtq_pop(vq, &vu_elem[k]);
 			size_t room;
@@ -466,10 +468,24 @@ bool vu_net_flush(void)
 			room = vu_net_room(&vu_elem[k]);
 			k++;
 			if (!mrg && room < need) {
-				have = 0; /* one chain must hold it all */
+				never = true; /* one chain must hold it all */
 				break;
 			}
 			have += room;
+		}
+		never = never || (have < need && k == VU_RX_CHAINS_MAX);
+		if (never) {
+			/* Dropped, or it would block every frame behind it;
+			 * the buffers stay for those. */
+			virtq_unpop(vq, k);
+			warn_rl("vhost-user: a %zu-byte frame does not fit the "
+				"guest's receive buffers (%s), dropped",
+				len,
+				mrg ? "more than 64 needed"
+				    : "no mergeable buffers, one too small");
+			tap_stats.tx_drop++;
+			done++;
+			continue;
 		}
 		if (have < need) {
 			virtq_unpop(vq, k);
@@ -503,11 +519,12 @@ bool vu_net_flush(void)
 		tap_stats.tx_frames++;
 		tap_stats.tx_bytes += len;
 		sent++;
+		done++;
 	}
 	if (filled)
 		virtq_flush(vq, filled);
 	if (sent)
 		vu_net_notify(VU_RXQ);
-	txq_consume(sent);
+	txq_consume(done);
 	return !txq_count();
 }

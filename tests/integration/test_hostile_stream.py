@@ -29,6 +29,7 @@ import pytest
 import helpers
 from helpers import (GW4, HERE, HOST4, Burrow, is_sanitized, wait_for)
 from test_exhaustion import PY, ME as AGENT, Agent, host_server, free_port
+from test_sandbox import assert_sandboxed
 
 RSS_CEILING_KIB = 96 * 1024
 RSS_CEILING_SAN_KIB = 768 * 1024
@@ -59,6 +60,7 @@ class StreamClient:
         self.s.settimeout(None)
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 22)
         self.frames = []
+        self.dropped = 0  # frames trimmed off the front since mark()
         self.lock = threading.Lock()
         self.eof = False
         self.t = threading.Thread(target=self.reader, daemon=True)
@@ -81,9 +83,15 @@ class StreamClient:
                     break
                 with self.lock:
                     self.frames.append(buf[4:4 + n])
-                    if len(self.frames) > 50000:
-                        del self.frames[:25000]
+                    self.trim()
                 buf = buf[4 + n:]
+
+    def trim(self):
+        """Bound the frames kept (the lock held); wait() counts what
+        was trimmed, so it neither misses nor repeats a frame."""
+        if len(self.frames) > 50000:
+            del self.frames[:25000]
+            self.dropped += 25000
 
     def send(self, frame):
         self.s.sendall(struct.pack("!I", len(frame)) + frame)
@@ -91,16 +99,17 @@ class StreamClient:
     def mark(self):
         with self.lock:
             self.frames = []
+            self.dropped = 0
 
     def wait(self, pred, timeout=5):
         """The first frame (received since the last mark()) for which
         @pred is true, or None."""
         end = time.monotonic() + timeout
-        i = 0
+        i = 0  # frames looked at since mark(), trimmed ones included
         while True:
             with self.lock:
-                fr = self.frames[i:]
-                i = len(self.frames)
+                fr = self.frames[max(0, i - self.dropped):]
+                i = self.dropped + len(self.frames)
             for f in fr:
                 try:
                     v = pred(f)
@@ -378,6 +387,7 @@ def test_hostile_stream(stream_burrow, topo, procs):
     gw = c.arp()
     assert gw, "no ARP reply\n" + b.describe()
     assert c.dhcp_offer() == HOST4, b.describe()
+    assert_sandboxed(b.pid)
     # Flows that must survive everything below.
     assert c.udp_echo(gw, 5555, port, b"before"), b.describe()
     t = FakeTcp(c, gw, port)
