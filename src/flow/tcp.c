@@ -749,11 +749,15 @@ void tcp_from_guest(const struct conf *c, const struct net_l4 *l4, uint64_t now)
 	}
 	t = tcp_of(f);
 	if (s->flags & TCP_F_RST) {
-		/* Accept a RST inside the window only (RFC 5961 3). */
-		if (t->state == TCP_S_SYN_GUEST ||
-		    (SEQ_GE(s->seq, t->rcv_nxt) &&
-		     SEQ_LE(s->seq, t->rcv_nxt + tcp_adv(t) + 1)))
+		/* RFC 5961 3.2: a RST at exactly rcv_nxt resets; one
+		 * elsewhere inside the window gets a challenge ACK (a guest
+		 * that meant it answers that with an exact RST); outside
+		 * the window it is ignored. */
+		if (t->state == TCP_S_SYN_GUEST || s->seq == t->rcv_nxt)
 			tcp_close(c, f, true, false);
+		else if (SEQ_GT(s->seq, t->rcv_nxt) &&
+			 SEQ_LE(s->seq, t->rcv_nxt + tcp_adv(t) + 1))
+			tcp_mark(f, TCP_C_ACK_DUE);
 		return;
 	}
 	t->last = now;

@@ -235,6 +235,9 @@ class FakeTcp:
             self.seg("A", ack=w(a - 10 ** 9)),
             self.seg("R", seq=w(s + 10 ** 6)),
             self.seg("R", seq=w(s - 10 ** 6)),
+            # In the window but not at rcv_nxt: a challenge ACK, no reset
+            # (RFC 5961 3.2)
+            self.seg("R", seq=w(s + 1000)),
             self.seg("S", seq=w(s + 12345)),
             self.seg("F", seq=w(s + 10 ** 8)),
             self.seg("PA", seq=w(s - 6), data=b"BAD4"),  # all old data
