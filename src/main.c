@@ -95,6 +95,15 @@ static bool main_tap_ready(uint64_t now)
 	return !gone;
 }
 
+/* main_guest_gone() - a VM's front-end went away: its flows go with it
+ * (a new one starts afresh); the -t/-u listeners stay. */
+static void main_guest_gone(time_t sec)
+{
+	tcp_guest_gone();
+	udp_timer(sec, true);
+	icmp_timer(sec, true);
+}
+
 /* main_accept() - a front-end connects to --socket: serve it, unless
  * one is served already. */
 static void main_accept(int epfd, int lfd)
@@ -326,6 +335,7 @@ int main(int argc, char **argv)
 				}
 				epoll_ctl(epfd, EPOLL_CTL_DEL, tap_fd(), NULL);
 				tap_close();
+				main_guest_gone(sec);
 				tap_out = false;
 				if (conf.one_off || lfd < 0)
 					run = false;
@@ -337,7 +347,10 @@ int main(int argc, char **argv)
 				vu_net_accept();
 				break;
 			case EPOLL_KIND_VU_CTL:
-				if (!vu_net_ctl_ready() && conf.one_off)
+				if (vu_net_ctl_ready())
+					break;
+				main_guest_gone(sec);
+				if (conf.one_off)
 					run = false;
 				break;
 			case EPOLL_KIND_VU_KICK:
@@ -379,9 +392,9 @@ int main(int argc, char **argv)
 				if (sec == last_sec)
 					break;
 				last_sec = sec;
-				udp_timer(sec);
+				udp_timer(sec, false);
 				udp_ns_timer(sec);
-				icmp_timer(sec);
+				icmp_timer(sec, false);
 				fwd_auto_scan(&conf);
 				if (sec - last_ra >= RA_INTERVAL) {
 					net_ra_periodic(&conf);

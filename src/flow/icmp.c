@@ -157,7 +157,7 @@ void icmp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now)
 	}
 }
 
-void icmp_timer(time_t now)
+void icmp_timer(time_t now, bool all)
 {
 	uint32_t i;
 
@@ -165,7 +165,7 @@ void icmp_timer(time_t now)
 		struct flow *f = flow_at(i);
 
 		if (!f || f->key.type != FLOW_ICMP ||
-		    now - f->last < ICMP_IDLE_TIMEOUT)
+		    (!all && now - f->last < ICMP_IDLE_TIMEOUT))
 			continue;
 		close(f->fd);
 		flow_free(f);

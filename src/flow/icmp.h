@@ -26,7 +26,8 @@ void icmp_init(int epfd);
 void icmp_from_guest(const struct conf *c, const struct net_l4 *l4, time_t now);
 /* icmp_sock_ready() - echo replies are waiting: queue them for the guest. */
 void icmp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now);
-/* icmp_timer() - close echo flows idle for ICMP_IDLE_TIMEOUT. */
-void icmp_timer(time_t now);
+/* icmp_timer() - close echo flows idle for ICMP_IDLE_TIMEOUT, or all of
+ * them if @all (the guest went away). */
+void icmp_timer(time_t now, bool all);
 
 #endif /* BURROW_ICMP_H */

@@ -1096,6 +1096,23 @@ void tcp_listen_ready(const struct conf *c, union epoll_ref ref, uint64_t now)
 	}
 }
 
+void tcp_guest_gone(void)
+{
+	unsigned long n = 0;
+	uint32_t i;
+
+	for (i = 0; i < FLOW_MAX; i++) {
+		struct flow *f = flow_at(i);
+
+		if (!f || f->key.type != FLOW_TCP)
+			continue;
+		tcp_close(NULL, f, true, false);
+		n++;
+	}
+	if (n)
+		info("TCP: %lu connections reset: the guest is gone", n);
+}
+
 void tcp_batch_end(const struct conf *c, uint64_t now)
 {
 	unsigned int i, j, n;

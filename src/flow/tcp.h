@@ -55,6 +55,10 @@ void tcp_batch_end(const struct conf *c, uint64_t now_ms);
 bool tcp_pending(void);
 /* tcp_debug_dump() - every connection's state, at debug level. */
 void tcp_debug_dump(void);
+/* tcp_guest_gone() - the guest went away (a VM's front-end disconnected):
+ * reset every connection's host side, so host peers see the end at once
+ * instead of after the retransmissions time out. */
+void tcp_guest_gone(void);
 /* tcp_timer() - handshake and idle timeouts, retransmissions. */
 void tcp_timer(const struct conf *c, uint64_t now_ms);
 

@@ -425,7 +425,7 @@ void udp_listen_ready(const struct conf *c, union epoll_ref ref, time_t now)
 	}
 }
 
-void udp_timer(time_t now)
+void udp_timer(time_t now, bool all)
 {
 	uint32_t i;
 
@@ -433,7 +433,7 @@ void udp_timer(time_t now)
 		struct flow *f = flow_at(i);
 
 		if (!f || f->key.type != FLOW_UDP ||
-		    now - f->last < UDP_IDLE_TIMEOUT)
+		    (!all && now - f->last < UDP_IDLE_TIMEOUT))
 			continue;
 		if (f->fd >= 0)
 			close(f->fd);

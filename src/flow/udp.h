@@ -42,7 +42,8 @@ void udp_sock_ready(const struct conf *c, union epoll_ref ref, time_t now);
 /* udp_listen_ready() - a -u socket is readable: the same, creating
  * inbound flows for new peers. */
 void udp_listen_ready(const struct conf *c, union epoll_ref ref, time_t now);
-/* udp_timer() - close flows idle for UDP_IDLE_TIMEOUT. */
-void udp_timer(time_t now);
+/* udp_timer() - close flows idle for UDP_IDLE_TIMEOUT, or every flow
+ * of the guest if @all (it went away). */
+void udp_timer(time_t now, bool all);
 
 #endif /* BURROW_UDP_H */

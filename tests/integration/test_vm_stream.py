@@ -718,3 +718,64 @@ def test_netdev_socket_tcp(topo, burrow_bin, guests, tmp_path):
         assert "stream: front-end connected" in b.stderr(), b.describe()
     finally:
         b.stop()
+
+
+# --- QEMU killed mid-transfer, and a new one on the same socket -----------
+
+# The guest downloads from a host server that never stops sending, and
+# says so on the console; the test kills QEMU (SIGKILL) in the middle.
+KILLED_SCRIPT = r"""
+udhcpc -i eth0 -n -q -t 5 -T 2 || { echo "T:fail udhcpc"; exit 10; }
+. /run/udhcpc.eth0.env
+echo "T:started"
+nc $router %(port)d > /dev/null
+echo "T:nc_ended"
+exit 0
+"""
+
+
+def fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def qemu_killed_then_next(b, new_guest, procs, topo, tmp_path):
+    """Boot a guest streaming from the host, SIGKILL its QEMU mid-transfer,
+    then serve a second QEMU on the same socket: burrow stays up, says the
+    front-end went away, resets the host connection (the sender sees an
+    error or EOF, not a hang) and leaks no descriptor."""
+    port = free_port()
+    before = fd_count(b.pid)
+    sender = Endpoint(procs, topo.host,
+                      ["server", "127.0.0.1", port, "--send", -1,
+                       "--no-recv"],
+                      os.path.join(str(tmp_path), "sender.stderr"))
+    assert sender.line(10) == "ready"
+    g = new_guest(KILLED_SCRIPT % dict(port=port), "killed")
+    g.start()
+    wait_for(lambda: "T:started" in g.console() or g.proc.poll() is not None,
+             GUEST_TIMEOUT, interval=0.5, what="the first guest's download")
+    assert "T:started" in g.console(), g.console()[-2000:]
+    time.sleep(2)  # well into the transfer
+    g.kill()
+    wait_for(lambda: b.check() or b.count("front-end disconnected") >= 1,
+             10, what="burrow to see QEMU killed\n" + b.describe())
+    # The host side of the guest's connection ends (reset, not a hang).
+    res = sender.json(30)
+    assert "send_err" in res or res.get("eof"), res
+    r = new_guest(SHORT_SCRIPT, "next").start().wait()
+    check_short(r, b, "the guest after a killed one")
+    wait_for(lambda: b.check() or b.count("front-end disconnected") >= 2,
+             10, what="burrow to see the second QEMU go\n" + b.describe())
+    wait_for(lambda: fd_count(b.pid) == before, 5,
+             what="burrow's descriptors back to %d (now %d)"
+             % (before, fd_count(b.pid)))
+    assert b.alive(), b.describe()
+
+
+def test_qemu_killed(vm_burrow, guests, procs, topo, tmp_path):
+    b = vm_burrow()
+
+    def new_guest(script, name):
+        g = guests.new(b.path, script, name)
+        return g
+    qemu_killed_then_next(b, new_guest, procs, topo, tmp_path)

@@ -484,3 +484,15 @@ def devnull_fds(pid):
         except OSError:
             pass
     return n
+
+
+@pytest.mark.parametrize("layout", ["split", "packed"])
+def test_qemu_killed(vm_burrow, guests, procs, topo, tmp_path, layout):
+    """QEMU SIGKILLed with both rings running (no GET_VRING_BASE, no
+    goodbye): burrow forgets it, the host connection ends, and the next
+    QEMU on the same socket is served with no descriptor leaked."""
+    b = vu_burrow(vm_burrow)
+
+    def new_guest(script, name):
+        return guests.new(b.path, script, name, packed=layout == "packed")
+    vs.qemu_killed_then_next(b, new_guest, procs, topo, tmp_path)
