@@ -306,7 +306,9 @@ int main(int argc, char **argv)
 
 	while (run) {
 		int n = epoll_wait(epfd, ev, EVENTS_MAX,
-				   tcp_pending() || tap_rx_more() ? 0 : -1),
+				   tcp_pending() || tap_rx_more()
+					   ? 0
+					   : tcp_wait_ms(now_ms())),
 		    i;
 		uint64_t now = now_ms();
 		time_t sec = (time_t)(now / 1000);

@@ -123,6 +123,8 @@ struct tcp_conn {
 			     * it, until the next computation */
 	uint32_t rto_ms;    /* current retransmission timeout */
 	uint64_t deadline;  /* ms: handshake or retransmission deadline */
+	uint64_t delack_at; /* ms: send the delayed ACK then, 0: none */
+	bool delack_listed; /* on tcp_delack_list */
 	uint64_t last;	    /* ms: last activity either way */
 };
 
@@ -143,6 +145,10 @@ static struct tcp_conn tcp_conn[FLOW_MAX];
 static uint32_t tcp_pending_list[2 * FLOW_MAX];
 static unsigned int tcp_pending_n;
 static uint32_t tcp_due_list[FLOW_MAX]; /* flows with TCP_C_ACK_DUE */
+/* Flows whose ACK waits a moment for data to carry it; an index freed
+ * and reused while listed may be listed again, hence twice the size. */
+static uint32_t tcp_delack_list[2 * FLOW_MAX];
+static unsigned int tcp_delack_n;
 static unsigned int tcp_due_n;
 static int tcp_epfd = -1;
 static struct tcp_listen *tcp_listen_tab; /* allocated once, at start-up */
@@ -344,6 +350,71 @@ static void tcp_mark(struct flow *f, uint8_t flag)
 	}
 }
 
+/* tcp_delack() - owe the guest an ACK for a small segment it sent, but
+ * wait up to TCP_DELACK_MS for data to the guest to carry it: a request
+ * whose answer comes at once then costs one frame to the guest, not two
+ * (the guest's kernel, like any, takes a late ACK in its stride; its
+ * retransmission timer is 200 ms at least). */
+static void tcp_delack(struct flow *f, uint64_t now)
+{
+	struct tcp_conn *t = tcp_of(f);
+
+	if (t->flags & TCP_C_ACK_DUE)
+		return; /* owed at once already */
+	if (!t->delack_listed) {
+		if (tcp_delack_n == ARRAY_SIZE(tcp_delack_list)) {
+			tcp_mark(f, TCP_C_ACK_DUE);
+			return;
+		}
+		tcp_delack_list[tcp_delack_n++] = flow_idx(f);
+		t->delack_listed = true;
+	}
+	if (!t->delack_at)
+		t->delack_at = now + TCP_DELACK_MS;
+}
+
+/* tcp_delack_run() - delayed ACKs whose time came become due; entries
+ * whose ACK went out with data leave the list. */
+static void tcp_delack_run(uint64_t now)
+{
+	unsigned int i, j;
+
+	for (i = 0, j = 0; i < tcp_delack_n; i++) {
+		struct flow *f = flow_at(tcp_delack_list[i]);
+		struct tcp_conn *t;
+
+		if (!f || f->key.type != FLOW_TCP)
+			continue;
+		t = tcp_of(f);
+		if (t->delack_at && now >= t->delack_at) {
+			t->delack_at = 0;
+			tcp_mark(f, TCP_C_ACK_DUE);
+		}
+		if (!t->delack_at) {
+			t->delack_listed = false;
+			continue;
+		}
+		tcp_delack_list[j++] = tcp_delack_list[i];
+	}
+	tcp_delack_n = j;
+}
+
+int tcp_wait_ms(uint64_t now)
+{
+	uint64_t first = UINT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < tcp_delack_n; i++) {
+		struct flow *f = flow_at(tcp_delack_list[i]);
+
+		if (f && f->key.type == FLOW_TCP && tcp_of(f)->delack_at)
+			first = MIN(first, tcp_of(f)->delack_at);
+	}
+	if (first == UINT64_MAX)
+		return -1;
+	return first > now ? (int)(first - now) : 0;
+}
+
 /* tcp_window() - the host socket's free send-buffer space: the window we
  * may offer the guest. Watches EPOLLOUT while less than half is free. */
 static uint32_t tcp_window(struct flow *f)
@@ -474,6 +545,7 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 			got += len;
 		}
 		t->flags &= (uint8_t)~TCP_C_ACK_DUE; /* data carries the ACK */
+		t->delack_at = 0;
 		t->last = now;
 		if (!t->deadline)
 			t->deadline = now + t->rto_ms;
@@ -666,7 +738,7 @@ static void tcp_iov_add(const void *data, size_t len, void *arg)
  * #syscalls sendmsg
  */
 static void tcp_guest_data(const struct conf *c, struct flow *f,
-			   const struct net_l4 *l4, uint32_t plen)
+			   const struct net_l4 *l4, uint32_t plen, uint64_t now)
 {
 	struct tcp_conn *t = tcp_of(f);
 	uint32_t seq = l4->tcp.seq, skip;
@@ -716,7 +788,11 @@ static void tcp_guest_data(const struct conf *c, struct flow *f,
 			t->flags |= TCP_C_REFUSED;
 			tcp_want_out(f, true);
 		}
-		tcp_mark(f, TCP_C_ACK_DUE);
+		if ((uint32_t)n == plen - skip && n <= TCP_DELACK_MAX &&
+		    !(l4->tcp.flags & TCP_F_FIN))
+			tcp_delack(f, now);
+		else
+			tcp_mark(f, TCP_C_ACK_DUE);
 	}
 	if ((l4->tcp.flags & TCP_F_FIN) && seq + plen == t->rcv_nxt) {
 		shutdown(f->fd, SHUT_WR);
@@ -801,7 +877,7 @@ void tcp_from_guest(const struct conf *c, const struct net_l4 *l4, uint64_t now)
 		tcp_guest_ack(c, f, l4, plen, now);
 	if (t->state == TCP_S_FREE)
 		return; /* a retransmission found the host side dead */
-	tcp_guest_data(c, f, l4, plen);
+	tcp_guest_data(c, f, l4, plen, now);
 
 	if ((t->flags & TCP_C_GUEST_FIN) && (t->flags & TCP_C_FIN_ACKED)) {
 		/* Both directions closed: the last ACK goes out now. */
@@ -1117,6 +1193,7 @@ void tcp_batch_end(const struct conf *c, uint64_t now)
 {
 	unsigned int i, j, n;
 
+	tcp_delack_run(now);
 	/* ACKs owed; one that finds the queue full stays owed. */
 	for (i = 0, j = 0; i < tcp_due_n; i++) {
 		struct flow *f = flow_at(tcp_due_list[i]);
@@ -1129,9 +1206,10 @@ void tcp_batch_end(const struct conf *c, uint64_t now)
 			continue;
 		if (t->state == TCP_S_ESTABLISHED)
 			tcp_adv_set(f);
-		if (tcp_send_ctl(c, f, TCP_F_ACK))
+		if (tcp_send_ctl(c, f, TCP_F_ACK)) {
 			t->flags &= (uint8_t)~TCP_C_ACK_DUE;
-		else
+			t->delack_at = 0;
+		} else
 			tcp_due_list[j++] = tcp_due_list[i];
 	}
 	tcp_due_n = j;

@@ -17,7 +17,9 @@
 #define TCP_IDLE_TIMEOUT 7200	       /* s: established and idle */
 #define TCP_RTO_INIT_MS 1000	       /* first retransmission to the guest */
 #define TCP_RTO_MAX_MS 30000
-#define TCP_RETRIES_MAX 8 /* then the connection is reset */
+#define TCP_RETRIES_MAX 8   /* then the connection is reset */
+#define TCP_DELACK_MS 1	    /* a small segment's ACK waits for data this long */
+#define TCP_DELACK_MAX 1024 /* payload bytes: larger segments are ACKed now */
 
 struct tcp_stats {
 	unsigned long refused_full; /* new connections refused: table full */
@@ -53,6 +55,9 @@ void tcp_batch_end(const struct conf *c, uint64_t now_ms);
  * queue: the loop flushes and calls tcp_batch_end() again without
  * sleeping. */
 bool tcp_pending(void);
+/* tcp_wait_ms() - how long the loop may sleep before a delayed ACK is
+ * due: -1 for as long as it likes. */
+int tcp_wait_ms(uint64_t now);
 /* tcp_debug_dump() - every connection's state, at debug level. */
 void tcp_debug_dump(void);
 /* tcp_guest_gone() - the guest went away (a VM's front-end disconnected):
