@@ -112,6 +112,7 @@ struct tcp_conn {
 			     * need to peek again before the next EPOLLIN
 			     * (edge-triggered, so new data always brings
 			     * one) or a rewind */
+	bool delack_listed; /* on tcp_delack_list */
 	uint16_t mss;	    /* largest payload we send to the guest */
 	uint32_t snd_una;   /* oldest byte not acknowledged by the guest */
 	uint32_t snd_nxt;   /* next byte we send */
@@ -124,7 +125,6 @@ struct tcp_conn {
 	uint32_t rto_ms;    /* current retransmission timeout */
 	uint64_t deadline;  /* ms: handshake or retransmission deadline */
 	uint64_t delack_at; /* ms: send the delayed ACK then, 0: none */
-	bool delack_listed; /* on tcp_delack_list */
 	uint64_t last;	    /* ms: last activity either way */
 };
 
