@@ -960,12 +960,40 @@ void tcp_sock_ready(const struct conf *c, union epoll_ref ref, uint32_t events,
 	}
 }
 
+/* tcp_listen_put() - listening socket @fd into the first free entry of
+ * the table, watched by epoll. Returns 0, or -ENOSPC or -errno of
+ * epoll_ctl() with @fd closed. */
+static int tcp_listen_put(int af, uint16_t port, uint16_t to, int fd)
+{
+	union epoll_ref ref = {.kind = EPOLL_KIND_TCP_LISTEN, .fd = fd};
+	struct epoll_event ev = {.events = EPOLLIN};
+	unsigned int i;
+
+	for (i = 0; i < tcp_listen_n && tcp_listen_tab[i].fd >= 0; i++)
+		;
+	if (i == tcp_listen_max) {
+		close(fd);
+		return -ENOSPC;
+	}
+	ref.idx = i;
+	ev.data.u64 = ref.u64;
+	if (epoll_ctl(tcp_epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	tcp_listen_tab[i] =
+		(struct tcp_listen){.fd = fd, .af = af, .port = port, .to = to};
+	if (i == tcp_listen_n)
+		tcp_listen_n++;
+	return 0;
+}
+
 /* tcp_listen_add() - bind one -t socket; dies on failure unless @soft. */
 static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 			   uint16_t to, bool soft)
 {
-	union epoll_ref ref = {.kind = EPOLL_KIND_TCP_LISTEN};
-	struct epoll_event ev = {.events = EPOLLIN};
 	int fd;
 
 	if (tcp_listen_n >= tcp_listen_max) {
@@ -986,18 +1014,9 @@ static void tcp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 		die("-t: cannot listen on TCP port %u (%s): %s", port,
 		    af == AF_INET ? "IPv4" : "IPv6", strerror(-fd));
 	}
-	tcp_listen_tab[tcp_listen_n] = (struct tcp_listen){
-		.fd = fd,
-		.af = af,
-		.port = port,
-		.to = to,
-	};
-	ref.idx = tcp_listen_n;
-	ref.fd = fd;
-	ev.data.u64 = ref.u64;
-	if (epoll_ctl(tcp_epfd, EPOLL_CTL_ADD, fd, &ev))
-		die_perror("epoll_ctl");
-	tcp_listen_n++;
+	fd = tcp_listen_put(af, port, to, fd);
+	if (fd < 0)
+		die("-t: cannot watch TCP port %u: %s", port, strerror(-fd));
 }
 
 /* tcp_listen_port() - fwd_spec_each() callback: both families. */
@@ -1057,36 +1076,17 @@ int tcp_listen_auto(const struct conf *c, uint16_t port, bool on)
 		l->fd = -1;
 	}
 	for (k = 0; on && k < 2; k++) {
-		union epoll_ref ref = {.kind = EPOLL_KIND_TCP_LISTEN};
-		struct epoll_event ev = {.events = EPOLLIN};
 		int fd;
 
 		if (af[k] < 0)
 			continue;
-		for (i = 0; i < tcp_listen_n && tcp_listen_tab[i].fd >= 0; i++)
-			;
-		if (i == tcp_listen_max) {
-			err = -ENOSPC;
-			break;
-		}
 		fd = sock_bound(SOCK_STREAM, af[k], NULL, port);
-		if (fd < 0) {
+		if (fd >= 0)
+			fd = tcp_listen_put(af[k], port, port, fd);
+		if (fd < 0)
 			err = fd;
-			continue;
-		}
-		ref.idx = i;
-		ref.fd = fd;
-		ev.data.u64 = ref.u64;
-		if (epoll_ctl(tcp_epfd, EPOLL_CTL_ADD, fd, &ev)) {
-			err = -errno;
-			close(fd);
-			continue;
-		}
-		tcp_listen_tab[i] = (struct tcp_listen){
-			.fd = fd, .af = af[k], .port = port, .to = port};
-		if (i == tcp_listen_n)
-			tcp_listen_n++;
-		ok++;
+		else
+			ok++;
 	}
 	return !on || ok ? 0 : err;
 }

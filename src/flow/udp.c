@@ -58,6 +58,27 @@ static void udp_epoll_add(union epoll_ref ref)
 		die_perror("epoll_ctl");
 }
 
+/* udp_listen_put() - bound socket @fd into the first free entry of the
+ * table, watched by epoll. Returns 0, or -ENOSPC with @fd closed. */
+static int udp_listen_put(int af, uint16_t port, uint16_t to, int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < udp_listen_n && udp_listen_tab[i].fd >= 0; i++)
+		;
+	if (i == udp_listen_max) {
+		close(fd);
+		return -ENOSPC;
+	}
+	udp_listen_tab[i] =
+		(struct udp_listen){.fd = fd, .af = af, .port = port, .to = to};
+	udp_epoll_add((union epoll_ref){
+		.kind = EPOLL_KIND_UDP_LISTEN, .idx = i, .fd = fd});
+	if (i == udp_listen_n)
+		udp_listen_n++;
+	return 0;
+}
+
 /* udp_listen_add() - bind one forwarding socket; dies on failure unless
  * @soft (forwarding "all": ports in use on the host are skipped). */
 static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
@@ -83,15 +104,7 @@ static void udp_listen_add(const struct fwd_rule *r, int af, uint16_t port,
 		die("-u: cannot bind UDP port %u (%s): %s", port,
 		    af == AF_INET ? "IPv4" : "IPv6", strerror(-fd));
 	}
-	udp_listen_tab[udp_listen_n] = (struct udp_listen){
-		.fd = fd,
-		.af = af,
-		.port = port,
-		.to = to,
-	};
-	udp_epoll_add((union epoll_ref){
-		.kind = EPOLL_KIND_UDP_LISTEN, .idx = udp_listen_n, .fd = fd});
-	udp_listen_n++;
+	udp_listen_put(af, port, to, fd);
 }
 
 /* udp_listen_port() - fwd_spec_each() callback: both families. */
@@ -167,24 +180,13 @@ int udp_listen_auto(const struct conf *c, uint16_t port, bool on)
 
 		if (af[k] < 0)
 			continue;
-		for (i = 0; i < udp_listen_n && udp_listen_tab[i].fd >= 0; i++)
-			;
-		if (i == udp_listen_max) {
-			err = -ENOSPC;
-			break;
-		}
 		fd = sock_bound(SOCK_DGRAM, af[k], NULL, port);
-		if (fd < 0) {
+		if (fd >= 0)
+			fd = udp_listen_put(af[k], port, port, fd);
+		if (fd < 0)
 			err = fd;
-			continue;
-		}
-		udp_listen_tab[i] = (struct udp_listen){
-			.fd = fd, .af = af[k], .port = port, .to = port};
-		udp_epoll_add((union epoll_ref){
-			.kind = EPOLL_KIND_UDP_LISTEN, .idx = i, .fd = fd});
-		if (i == udp_listen_n)
-			udp_listen_n++;
-		ok++;
+		else
+			ok++;
 	}
 	return !on || ok ? 0 : err;
 }
