@@ -33,6 +33,7 @@ OUT="$HERE/last-run.json"
 PEERS="loopback pasta slirp4netns burrow"
 RUNS=
 SECS=
+FIGURES="tput fwd lat conn"
 BURROW_BIN=${BURROW_BIN:-$REPO/burrow}
 PASTA_BIN=${PASTA_BIN:-pasta}
 SLIRP_BIN=${SLIRP_BIN:-slirp4netns}
@@ -53,6 +54,8 @@ peak RSS for host loopback, pasta, slirp4netns and burrow. Needs root
                    (default: "$PEERS")
   --runs N         runs per figure (default 3; --quick: 1)
   --secs S         seconds per run, integer (default 5; --quick: 1)
+  --figures LIST   subset of "$FIGURES" (throughput, -t forward,
+                   latency, connection rate), space or comma separated
   -h, --help       this text
 
 Environment: BURROW_BIN (default ./burrow), PASTA_BIN, SLIRP_BIN,
@@ -70,10 +73,17 @@ while [ $# -gt 0 ]; do
 	--peers=*) PEERS=${1#--peers=}; PEERS=${PEERS//,/ } ;;
 	--runs) RUNS=$2; shift ;;
 	--secs) SECS=$2; shift ;;
+	--figures) FIGURES=${2//,/ }; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
 	shift
+done
+for f in $FIGURES; do
+	case "$f" in
+	tput|fwd|lat|conn) ;;
+	*) echo "run.sh: unknown figure $f (tput, fwd, lat, conn)" >&2; exit 2 ;;
+	esac
 done
 if [ "$QUICK" = 1 ]; then
 	RUNS=${RUNS:-1}
@@ -425,7 +435,7 @@ log "mode: $([ $QUICK = 1 ] && echo quick || echo full), $RUNS run(s) x $SECS s,
 # Round robin: each run visits every peer in turn, so slow drifts in the
 # machine's load spread over all of them instead of hitting one.
 for ((r = 1; r <= RUNS; r++)); do
-	for fig in tput fwd lat conn; do
+	for fig in $FIGURES; do
 		for p in "${ACTIVE[@]}"; do
 			# Peak RSS from the data paths alone, before the first
 			# burst of short connections (slirp4netns keeps memory

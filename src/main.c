@@ -60,6 +60,57 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* now_us() - monotonic microseconds, for the busy-poll budget. */
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* main_wait() - epoll_wait() for up to @timeout ms, busy-polling first.
+ *
+ * Waking a sleeping CPU costs a round trip more than the work burrow does
+ * for it (on this project's 2-vCPU VM, most of a 64-byte TCP round trip).
+ * So while events come closer together than --busy-poll, the wait polls
+ * without sleeping for up to that long, then sleeps as before. The gap to
+ * the event before decides: a wait that had to sleep (or ran out of
+ * budget) past the budget turns polling off until a wait is short again,
+ * so traffic slower than the budget costs no CPU and a busy flow none
+ * either (its events are always there). Returns what epoll_wait does.
+ */
+static struct {
+	unsigned long polled, found, slept;
+} busy_stats;
+
+static int main_wait(int epfd, struct epoll_event *ev, int timeout)
+{
+	static uint64_t last_gap = UINT64_MAX;
+	uint64_t t0, t;
+	int n;
+
+	if (!timeout)
+		return epoll_wait(epfd, ev, EVENTS_MAX, 0);
+	t = t0 = now_us();
+	if (conf.busy_poll_us && last_gap < conf.busy_poll_us) {
+		busy_stats.polled++;
+		do {
+			n = epoll_wait(epfd, ev, EVENTS_MAX, 0);
+			t = now_us();
+			if (n) {
+				busy_stats.found++;
+				last_gap = t - t0;
+				return n;
+			}
+		} while (t - t0 < conf.busy_poll_us);
+	}
+	busy_stats.slept++;
+	n = epoll_wait(epfd, ev, EVENTS_MAX, timeout);
+	last_gap = now_us() - t0;
+	return n;
+}
+
 static void epoll_add(int epfd, int fd, enum epoll_kind kind)
 {
 	union epoll_ref ref = {.kind = kind, .fd = fd};
@@ -152,6 +203,8 @@ static void main_stats(void)
 	      tcp_stats.refused_full, tcp_stats.refused_host,
 	      tcp_stats.rst_unknown, tcp_stats.retransmits,
 	      tcp_stats.short_writes, tcp_stats.out_of_order);
+	debug("busy-poll: %lu waits polled, %lu found an event, %lu slept",
+	      busy_stats.polled, busy_stats.found, busy_stats.slept);
 	tcp_debug_dump();
 	for (i = 0; i < NET_VERDICT_COUNT; i++) {
 		if (net_drops[i])
@@ -305,10 +358,10 @@ int main(int argc, char **argv)
 	sandbox_enter(&conf);
 
 	while (run) {
-		int n = epoll_wait(epfd, ev, EVENTS_MAX,
-				   tcp_pending() || tap_rx_more()
-					   ? 0
-					   : tcp_wait_ms(now_ms())),
+		int n = main_wait(epfd, ev,
+				  tcp_pending() || tap_rx_more()
+					  ? 0
+					  : tcp_wait_ms(now_ms())),
 		    i;
 		uint64_t now = now_ms();
 		time_t sec = (time_t)(now / 1000);

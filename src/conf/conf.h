@@ -22,6 +22,8 @@
 #define CONF_MTU_MIN 68
 #define CONF_MTU_MAX 65520
 #define CONF_MTU_DEFAULT 65520
+#define CONF_BUSY_POLL_MAX 1000 /* --busy-poll, microseconds */
+#define CONF_BUSY_POLL_DEFAULT 50
 #define CONF_MTU6_MIN 1280 /* below this IPv6 is disabled on the link */
 
 enum conf_mode {
@@ -108,7 +110,10 @@ struct conf {
 	bool quiet, debug, trace;
 	char pcap[PATH_MAX];	/* --pcap FILE, "" = none */
 	char pidfile[PATH_MAX]; /* -P FILE, "" = none */
-	char **cmd;		/* command to run (NULL: the user's shell) */
+	/* --busy-poll: after a wake-up, poll this long (microseconds) for
+	 * the next event before sleeping, while events come that fast */
+	unsigned int busy_poll_us;
+	char **cmd; /* command to run (NULL: the user's shell) */
 	int cmd_n;
 	/* --debug-forbidden-syscall (hidden): after entering the sandbox,
 	 * make a system call the filter forbids, for the tests */

@@ -69,6 +69,7 @@ static void fuzz_check_conf(const struct conf *c, int argc, char **argv)
 	ASSERT(c->v4 || c->v6);
 	ASSERT(c->mtu >= CONF_MTU_MIN && c->mtu <= CONF_MTU_MAX);
 	ASSERT(!c->v6 || c->mtu >= CONF_MTU6_MIN);
+	ASSERT(c->busy_poll_us <= CONF_BUSY_POLL_MAX);
 	ASSERT(c->prefix4 <= 32);
 	ASSERT(c->prefix6 == CONF_PREFIX6_DEFAULT);
 	ASSERT(c->dns4_n <= CONF_DNS_MAX && c->dns6_n <= CONF_DNS_MAX);

@@ -22,6 +22,10 @@ LINES = {
     "gw_is_guest": ["-a", "10.0.0.1", "-g", "10.0.0.1"],
     "netmask_bad": ["-n", "255.0.255.0"],
     "netmask_33": ["--netmask", "33"],
+    # Busy polling
+    "busy_poll": ["--busy-poll", "0", "--busy-poll=1000"],
+    "busy_poll_vm": ["-s", "/tmp/b.sock", "--busy-poll", "30"],
+    "busy_poll_bad": ["--busy-poll", "1001"],
     # DNS and search domains
     "dns": ["-D", "1.1.1.1", "-D", "2606:4700:4700::1111", "--dns",
             "9.9.9.9", "-S", "example.com lab.example"],

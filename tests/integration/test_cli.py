@@ -15,7 +15,7 @@ OPTIONS = ["-t", "-u", "-T", "-U", "-a", "-n", "-g", "-D", "-S", "-4",
            "-6", "-I", "-f", "-P", "--config-net", "--netns", "--userns",
            "--mtu", "--no-dhcp", "--no-ndp", "--no-dhcpv6", "--no-ra",
            "--no-map-gw", "--pcap", "--debug", "--quiet", "--help",
-           "--version"]
+           "--version", "--busy-poll"]
 
 
 def readme_options():
@@ -60,6 +60,8 @@ def test_version(topo, burrow_bin):
 @pytest.mark.parametrize("args,names", [
     (["--mtu", "70000"], ["mtu"]),
     (["--mtu", "67"], ["mtu"]),
+    (["--busy-poll", "1001"], ["busy-poll"]),
+    (["--busy-poll", "x"], ["busy-poll"]),
     (["-t", "0"], ["-t", "tcp"]),
     (["-u", "70000"], ["-u", "udp"]),
     (["-a", "nonsense"], ["-a", "address"]),

@@ -62,6 +62,7 @@ static void test_defaults(void **state)
 	assert_true(conf.v4);
 	assert_true(conf.v6);
 	assert_int_equal(conf.mtu, CONF_MTU_DEFAULT);
+	assert_int_equal(conf.busy_poll_us, CONF_BUSY_POLL_DEFAULT);
 	assert_int_equal(conf.prefix6, 64);
 	assert_int_equal(conf.prefix4, 0);
 	assert_memory_equal(conf.our_mac, mac, 6);
@@ -175,6 +176,19 @@ static void test_flags(void **state)
 	assert_true(conf.v4);
 	assert_int_equal(run("--mtu", "68", NULL), 0);
 	assert_int_equal(run("--mtu", "65520", NULL), 0);
+
+	assert_int_equal(run("--busy-poll", "0", NULL), 0);
+	assert_int_equal(conf.busy_poll_us, 0);
+	assert_int_equal(run("--busy-poll=1000", NULL), 0);
+	assert_int_equal(conf.busy_poll_us, 1000);
+	assert_int_equal(run("-s", "/tmp/x.sock", NULL), 0);
+	assert_int_equal(conf.busy_poll_us, 0); /* VMs: off by default */
+	assert_int_equal(run("-s", "/tmp/x.sock", "--busy-poll", "20", NULL),
+			 0);
+	assert_int_equal(conf.busy_poll_us, 20);
+	assert_int_equal(run("--busy-poll", "1001", NULL), -1);
+	assert_int_equal(run("--busy-poll", "-1", NULL), -1);
+	assert_int_equal(run("--busy-poll", "", NULL), -1);
 
 	assert_int_equal(run("--version", NULL), 1);
 }
