@@ -92,7 +92,7 @@ static int main_wait(int epfd, struct epoll_event *ev, int timeout)
 
 	if (!timeout)
 		return epoll_wait(epfd, ev, EVENTS_MAX, 0);
-	t = t0 = now_us();
+	t0 = now_us();
 	if (conf.busy_poll_us && last_gap < conf.busy_poll_us) {
 		busy_stats.polled++;
 		do {
