@@ -51,15 +51,6 @@
 
 static struct conf conf;
 
-/* now_ms() - monotonic milliseconds, for timeouts. */
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* now_us() - monotonic microseconds, for the busy-poll budget. */
 static uint64_t now_us(void)
 {
@@ -68,6 +59,16 @@ static uint64_t now_us(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
+
+/* now_ms() - monotonic milliseconds, for timeouts. */
+static uint64_t now_ms(void)
+{
+	return now_us() / 1000;
+}
+
+static struct {
+	unsigned long polled, found, slept;
+} busy_stats;
 
 /* main_wait() - epoll_wait() for up to @timeout ms, busy-polling first.
  *
@@ -80,10 +81,6 @@ static uint64_t now_us(void)
  * so traffic slower than the budget costs no CPU and a busy flow none
  * either (its events are always there). Returns what epoll_wait does.
  */
-static struct {
-	unsigned long polled, found, slept;
-} busy_stats;
-
 static int main_wait(int epfd, struct epoll_event *ev, int timeout)
 {
 	static uint64_t last_gap = UINT64_MAX;
