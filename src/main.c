@@ -192,9 +192,11 @@ static void main_stats(void)
 	unsigned int i;
 
 	debug("tap: rx %lu frames %lu bytes (%lu with the payload read in "
-	      "place), tx %lu frames %lu bytes, tx dropped %lu",
+	      "place), tx %lu frames %lu bytes (%lu received in place), tx "
+	      "dropped %lu",
 	      tap_stats.rx_frames, tap_stats.rx_bytes, tap_stats.rx_inplace,
-	      tap_stats.tx_frames, tap_stats.tx_bytes, tap_stats.tx_drop);
+	      tap_stats.tx_frames, tap_stats.tx_bytes, tap_stats.tx_direct,
+	      tap_stats.tx_drop);
 	debug("tcp: refused full %lu, refused by host %lu, RST to unknown "
 	      "%lu, retransmits %lu, short writes %lu, out of order %lu",
 	      tcp_stats.refused_full, tcp_stats.refused_host,

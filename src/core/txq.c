@@ -13,6 +13,8 @@ static struct txq_csum txq_meta[TXQ_SLOTS];
 bool txq_partial_ok;
 static unsigned int txq_n; /* committed frames, in slots [0, txq_n) */
 static int txq_reserved;   /* a slot is reserved, not yet committed */
+static const struct txq_direct_ops *txq_direct;
+static bool txq_direct_open; /* reserved, not yet committed */
 
 uint8_t *txq_reserve(void)
 {
@@ -82,4 +84,37 @@ void txq_consume(unsigned int n)
 		txq_meta[i - n] = txq_meta[i];
 	}
 	txq_n -= n;
+}
+
+void txq_direct_set(const struct txq_direct_ops *ops)
+{
+	txq_direct = ops;
+}
+
+unsigned int txq_direct_reserve(unsigned int n, size_t hlen, size_t plen,
+				size_t total, struct iovec *iov,
+				unsigned int iovmax, unsigned int *niov,
+				size_t *room)
+{
+	unsigned int got;
+
+	ASSERT(!txq_direct_open && n <= TXQ_DIRECT_FRAMES);
+	*niov = 0;
+	if (!txq_direct || !n || !plen || !total)
+		return 0;
+	got = txq_direct->reserve(n, hlen, plen, total, iov, iovmax, niov,
+				  room);
+	txq_direct_open = got > 0;
+	return got;
+}
+
+void txq_direct_commit(unsigned int n, const uint8_t *const *hdr, size_t hlen,
+		       const size_t *len, struct txq_csum cs)
+{
+	if (!txq_direct_open) {
+		ASSERT(!n);
+		return;
+	}
+	txq_direct_open = false;
+	txq_direct->commit(n, hdr, hlen, len, cs);
 }

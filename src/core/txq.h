@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #define TXQ_SLOTS 128
 #define FRAME_MAX (65536 + 64) /* largest frame: 64 KiB L3 + L2 */
@@ -54,5 +55,48 @@ void txq_consume(unsigned int n);
 uint8_t *txq_slot_ahead(unsigned int i);
 /* txq_free() - slots still free. */
 unsigned int txq_free(void);
+
+/*
+ * Direct placement: a transport whose frames end in buffers it can lend
+ * out (vhost-user: the guest's receive chains) registers these, and a
+ * producer receives payload straight into those buffers instead of a
+ * slot: no copy by us at all. Frames still leave in order: the transport
+ * sends what the txq holds first, and refuses when it cannot.
+ */
+#define TXQ_DIRECT_FRAMES 64 /* frames of one reservation, at most */
+
+struct txq_direct_ops {
+	/* See txq_direct_reserve(). */
+	unsigned int (*reserve)(unsigned int n, size_t hlen, size_t plen,
+				size_t total, struct iovec *iov,
+				unsigned int iovmax, unsigned int *niov,
+				size_t *room);
+	/* See txq_direct_commit(). */
+	void (*commit)(unsigned int n, const uint8_t *const *hdr, size_t hlen,
+		       const size_t *len, struct txq_csum cs);
+};
+
+/* txq_direct_set() - the transport's direct placement, or NULL: none. */
+void txq_direct_set(const struct txq_direct_ops *ops);
+/* txq_direct_reserve() - buffers for up to @n (<= TXQ_DIRECT_FRAMES)
+ * frames, each @hlen header bytes and then at most @plen payload bytes,
+ * @total payload bytes in all. Fills @iov (at most @iovmax entries,
+ * *@niov used) with the payload areas of the frames, in order, and
+ * @room[i] with what frame i takes (> 0). Returns the number of frames;
+ * 0 when the transport has no direct placement, no buffers now, or frames
+ * queued before that it cannot send first: the producer then uses slots.
+ * A slot reserved before is given up; txq_direct_commit() must follow before
+ * anything else touches the queue. */
+unsigned int txq_direct_reserve(unsigned int n, size_t hlen, size_t plen,
+				size_t total, struct iovec *iov,
+				unsigned int iovmax, unsigned int *niov,
+				size_t *room);
+/* txq_direct_commit() - the first @n frames of the reservation go to the
+ * guest: frame i is @hdr[i] (@hlen bytes, the L4 checksum partial as @cs
+ * says) and @len[i] payload bytes, already in place. Each frame but the
+ * last is full (@len[i] == room[i]); the rest of the reservation goes
+ * back unused. @n may be 0. */
+void txq_direct_commit(unsigned int n, const uint8_t *const *hdr, size_t hlen,
+		       const size_t *len, struct txq_csum cs);
 
 #endif /* BURROW_TXQ_H */

@@ -71,9 +71,11 @@
 #include "tcp.h"
 
 #define TCP_HLEN 20
-#define TCP_WS_OURS 8	  /* our window scale: windows up to 16 MiB */
-#define TCP_MSS_NOOPT 536 /* RFC 9293 3.7.1 */
-#define TCP_BATCH 64	  /* segments per peek, at most */
+#define TCP_WS_OURS 8	    /* our window scale: windows up to 16 MiB */
+#define TCP_MSS_NOOPT 536   /* RFC 9293 3.7.1 */
+#define TCP_BATCH 64	    /* segments per peek, at most */
+#define TCP_DIRECT_IOV 1024 /* guest buffer pieces per peek (IOV_MAX) */
+static_assert(TCP_BATCH <= TXQ_DIRECT_FRAMES, "a peek fits a reservation");
 #define TCP_SYN_RETRIES 3
 
 #define SEQ_LT(a, b) ((int32_t)((a) - (b)) < 0)
@@ -205,15 +207,20 @@ static void tcp_want_out(struct flow *f, bool on)
 	tcp_epoll(f, EPOLL_CTL_MOD, on);
 }
 
-/* tcp_frame() - build and queue a segment to the guest: header at the
- * slot's L4 offset, @optlen option bytes after it, @plen payload bytes
- * already behind those. */
-static void tcp_frame(uint8_t *slot, const struct flow_key *k, uint32_t seq,
-		      uint32_t ack, uint8_t flags, uint32_t win, size_t optlen,
-		      size_t plen)
+/* tcp_headers() - the Ethernet, IP and TCP headers of a segment to the
+ * guest at @buf, @optlen option bytes after the TCP header (already
+ * there) and @plen payload bytes behind those. With @cs the checksum is
+ * left partial (pseudo-header sum only) and @cs says where: the payload
+ * need not be in @buf (direct placement); without, it goes through
+ * frame_l4_csum() and the payload must follow the headers in the
+ * reserved slot. Returns the frame length. */
+static size_t tcp_headers(uint8_t *buf, const struct flow_key *k, uint32_t seq,
+			  uint32_t ack, uint8_t flags, uint32_t win,
+			  size_t optlen, size_t plen, struct txq_csum *cs)
 {
 	bool v4 = inany_is4(&k->gaddr);
-	uint8_t *th = slot + (v4 ? FRAME_L4_OFF4 : FRAME_L4_OFF6);
+	size_t l4off = v4 ? FRAME_L4_OFF4 : FRAME_L4_OFF6;
+	uint8_t *th = buf + l4off;
 	size_t l4 = TCP_HLEN + optlen + plen;
 	uint32_t ps;
 
@@ -230,16 +237,32 @@ static void tcp_frame(uint8_t *slot, const struct flow_key *k, uint32_t seq,
 		struct in_addr s = inany_v4(&k->raddr), d = inany_v4(&k->gaddr);
 
 		ps = csum_pseudo4(s, d, IPPROTO_TCP, (uint32_t)l4);
-		frame_l4_csum(th, l4, 16, ps, FRAME_L4_OFF4, false);
-		txq_commit(frame_ip4(slot, frame_mac.guest, s, d, IPPROTO_TCP,
-				     l4));
 	} else {
 		ps = csum_pseudo6(&k->raddr, &k->gaddr, IPPROTO_TCP,
 				  (uint32_t)l4);
-		frame_l4_csum(th, l4, 16, ps, FRAME_L4_OFF6, false);
-		txq_commit(frame_ip6(slot, frame_mac.guest, &k->raddr,
-				     &k->gaddr, IPPROTO_TCP, l4, 64));
 	}
+	if (cs) {
+		put_be16(th + 16, (uint16_t)~csum_fold(ps));
+		*cs = (struct txq_csum){(uint16_t)l4off, 16};
+	} else {
+		frame_l4_csum(th, l4, 16, ps, l4off, false);
+	}
+	if (v4)
+		return frame_ip4(buf, frame_mac.guest, inany_v4(&k->raddr),
+				 inany_v4(&k->gaddr), IPPROTO_TCP, l4);
+	return frame_ip6(buf, frame_mac.guest, &k->raddr, &k->gaddr,
+			 IPPROTO_TCP, l4, 64);
+}
+
+/* tcp_frame() - build and queue a segment to the guest in the reserved
+ * @slot: header at the slot's L4 offset, @optlen option bytes after it,
+ * @plen payload bytes already behind those. */
+static void tcp_frame(uint8_t *slot, const struct flow_key *k, uint32_t seq,
+		      uint32_t ack, uint8_t flags, uint32_t win, size_t optlen,
+		      size_t plen)
+{
+	txq_commit(
+		tcp_headers(slot, k, seq, ack, flags, win, optlen, plen, NULL));
 }
 
 /* tcp_send_ctl() - a segment without payload: SYN (with our options),
@@ -456,17 +479,20 @@ static void tcp_adv_set(struct flow *f)
 	t->wnd_edge = t->rcv_nxt + t->wnd_adv;
 }
 
-/* tcp_data_to_guest() - peek new host data into txq slots and send it as
- * segments, within the guest's window; our FIN once the stream ended. */
+/* tcp_data_to_guest() - peek new host data and send it as segments,
+ * within the guest's window; our FIN once the stream ended. The data goes
+ * straight into the transport's buffers where it lends them (the guest's
+ * receive chains on vhost-user: no copy by us), else into txq slots. */
 static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 			      uint64_t now)
 {
+	static struct iovec iov[TCP_DIRECT_IOV];
 	struct tcp_conn *t = tcp_of(f);
 	bool v4 = inany_is4(&f->key.gaddr);
 	size_t poff = (v4 ? FRAME_L4_OFF4 : FRAME_L4_OFF6) + TCP_HLEN;
-	struct iovec iov[TCP_BATCH];
 	struct msghdr mh = {.msg_iov = iov};
 	uint8_t *slots[TCP_BATCH] = {0};
+	size_t seg[TCP_BATCH];
 
 	if (t->state != TCP_S_ESTABLISHED || (t->flags & TCP_C_FIN_SENT))
 		return;
@@ -478,21 +504,35 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 		uint32_t in_flight = t->snd_nxt - t->snd_una;
 		uint32_t room =
 			t->wnd_guest > in_flight ? t->wnd_guest - in_flight : 0;
-		unsigned int n = MIN(txq_free(), TCP_BATCH), i;
+		unsigned int n = MIN(txq_free(), TCP_BATCH), i, nd = 0;
+		unsigned int niov = 0;
 		size_t got, want = 0;
 		ssize_t r;
 
-		if (!n) {
-			tcp_mark(f, TCP_C_PENDING); /* after the next flush */
-			return;
+		if (room)
+			nd = txq_direct_reserve(TCP_BATCH, poff, t->mss, room,
+						iov, ARRAY_SIZE(iov), &niov,
+						seg);
+		if (nd) {
+			for (i = 0; i < nd; i++)
+				want += seg[i];
+			mh.msg_iovlen = niov;
+		} else {
+			if (!n) {
+				tcp_mark(f,
+					 TCP_C_PENDING); /* after the flush */
+				return;
+			}
+			for (i = 0; i < n && want < room; i++) {
+				slots[i] = txq_slot_ahead(i);
+				iov[i].iov_base = slots[i] + poff;
+				iov[i].iov_len = MIN(t->mss, room - want);
+				seg[i] = iov[i].iov_len;
+				want += iov[i].iov_len;
+			}
+			mh.msg_iovlen = i;
+			nd = 0;
 		}
-		for (i = 0; i < n && want < room; i++) {
-			slots[i] = txq_slot_ahead(i);
-			iov[i].iov_base = slots[i] + poff;
-			iov[i].iov_len = MIN(t->mss, room - want);
-			want += iov[i].iov_len;
-		}
-		mh.msg_iovlen = i;
 		if (want) {
 			r = recvmsg(f->fd, &mh, MSG_PEEK | MSG_DONTWAIT);
 		} else {
@@ -506,6 +546,9 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 				return;
 			r = 0;
 		}
+		if (r <= 0)
+			txq_direct_commit(0, NULL, poff, NULL,
+					  (struct txq_csum){0, 0});
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				trace("TCP: peek: %s", strerror(errno));
@@ -530,8 +573,29 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 				t->deadline = now + t->rto_ms;
 			return;
 		}
-		for (got = 0, i = 0; got < (size_t)r && i < mh.msg_iovlen;
-		     i++) {
+		if (nd) {
+			uint8_t hb[TCP_BATCH][FRAME_L4_OFF6 + TCP_HLEN];
+			const uint8_t *hp[TCP_BATCH];
+			struct txq_csum cs = {0, 0};
+			size_t len[TCP_BATCH];
+
+			for (got = 0, i = 0; got < (size_t)r && i < nd; i++) {
+				len[i] = MIN(seg[i], (size_t)r - got);
+				tcp_headers(
+					hb[i], &f->key, t->snd_nxt, t->rcv_nxt,
+					TCP_F_ACK | (got + len[i] == (size_t)r
+							     ? TCP_F_PSH
+							     : 0),
+					tcp_adv(t) >> t->ws_ours, 0, len[i],
+					&cs);
+				hp[i] = hb[i];
+				t->snd_nxt += (uint32_t)len[i];
+				got += len[i];
+			}
+			txq_direct_commit(i, hp, poff, len, cs);
+		}
+		for (got = 0, i = 0;
+		     !nd && got < (size_t)r && i < mh.msg_iovlen; i++) {
 			size_t len = MIN(iov[i].iov_len, (size_t)r - got);
 			uint8_t *slot = txq_reserve();
 

@@ -41,6 +41,7 @@ struct tap_stats {
 	unsigned long tx_drop; /* frames lost on the way out */
 	unsigned long rx_bad;  /* stream: impossible length, connection cut */
 	unsigned long rx_inplace; /* vhost-user: payload left in guest memory */
+	unsigned long tx_direct;  /* vhost-user: payload received in place */
 };
 extern struct tap_stats tap_stats;
 

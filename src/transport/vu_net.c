@@ -24,6 +24,16 @@
  * buffers, frames stay in the txq (flows stop reading their sockets) and
  * the guest's kick on queue 0 resumes the flush.
  *
+ * Host data to the guest needs no copy by us: the txq's direct placement
+ * (txq_direct_reserve()) lends a flow the guest's receive chains, the
+ * flow peeks its socket's bytes straight into them behind the room for
+ * the headers, and the commit writes the virtio-net header and the frame
+ * headers in front, gives back (unpops) the chains the data did not
+ * need, and publishes the rest. Only with GUEST_CSUM (the L4 checksum
+ * stays partial: nothing reads the payload again) and without --pcap.
+ * Frames queued in the txq are sent first, so the order holds; one
+ * interrupt at the loop's flush covers them all.
+ *
  * Checksums: CSUM and GUEST_CSUM are offered. A frame from the guest with
  * NEEDS_CSUM has its checksum completed in our copy (vnet_hdr.c), except
  * TCP's, which nothing verifies; a frame to the guest whose checksum the
@@ -76,6 +86,14 @@ static struct virtq_elem vu_elem[VU_RX_CHAINS_MAX];
 static struct virtq_elem vu_tx_elem[TAP_RX_BATCH];
 static unsigned int vu_tx_held;
 static struct iovec vu_tx_iov[TAP_RX_BATCH][TAP_FRAME_SEGS];
+/* The direct placement's reservation: chains popped from queue 0, frame i
+ * owning [vu_dir_first[i], vu_dir_first[i + 1]). */
+static struct virtq_elem vu_dir_elem[VIRTQ_BATCH_MAX];
+static unsigned int vu_dir_first[TXQ_DIRECT_FRAMES + 1];
+static unsigned int vu_dir_chains, vu_dir_frames;
+static bool vu_rx_owed; /* frames published on queue 0, no notify yet */
+
+static void vu_net_direct_init(void);
 
 /* vu_net_get_base() - vhost_user.c's hook: stop @ring, report its index. */
 static uint32_t vu_net_get_base(void *opaque, unsigned int ring)
@@ -152,6 +170,7 @@ void vu_net_init(const char *path, int epfd)
 
 	vu_epfd = epfd;
 	vu_dev_init(&vu_dev);
+	vu_net_direct_init();
 	vu_lfd = vu_listen(path);
 	if (vu_lfd < 0)
 		die("--vhost-user: cannot listen on %s: %s", path,
@@ -203,6 +222,7 @@ static void vu_net_disconnect(void)
 	tap_close(); /* closes vu_ctl_fd */
 	vu_ctl_fd = -1;
 	vu_tx_more = 0;
+	vu_rx_owed = false;
 	vu_tx_held = 0; /* (given back already: frames are handled at once) */
 	info("vhost-user: front-end disconnected");
 }
@@ -523,8 +543,191 @@ bool vu_net_flush(void)
 	}
 	if (filled)
 		virtq_flush(vq, filled);
-	if (sent)
+	if (sent || vu_rx_owed)
 		vu_net_notify(VU_RXQ);
+	vu_rx_owed = false;
 	txq_consume(done);
 	return !txq_count();
+}
+
+/* vu_net_span() - iovecs for bytes [@off, @off + @len) of the writable
+ * space of chains @e[0..@k), into @iov (at most @max entries). Returns
+ * how many, or @max + 1 if they need more. */
+static unsigned int vu_net_span(const struct virtq_elem *e, unsigned int k,
+				size_t off, size_t len, struct iovec *iov,
+				unsigned int max)
+{
+	unsigned int c, j, n = 0;
+
+	for (c = 0; c < k && len; c++) {
+		for (j = e[c].out_num; j < e[c].out_num + e[c].in_num && len;
+		     j++) {
+			size_t l = e[c].iov[j].iov_len, t;
+
+			if (off >= l) {
+				off -= l;
+				continue;
+			}
+			if (n == max)
+				return max + 1;
+			t = MIN(l - off, len);
+			iov[n++] = (struct iovec){
+				.iov_base =
+					(uint8_t *)e[c].iov[j].iov_base + off,
+				.iov_len = t};
+			len -= t;
+			off = 0;
+		}
+	}
+	return n;
+}
+
+/* vu_net_direct_reserve() - txq_direct_reserve() for vhost-user: chains
+ * of queue 0 for each frame until they hold its header and payload (one
+ * chain without MRG_RXBUF; at most VU_RX_CHAINS_MAX), the payload areas
+ * behind the headers. A frame short of buffers takes what there is and
+ * ends the reservation. */
+static unsigned int vu_net_direct_reserve(unsigned int n, size_t hlen,
+					  size_t plen, size_t total,
+					  struct iovec *iov,
+					  unsigned int iovmax,
+					  unsigned int *niov, size_t *room)
+{
+	struct virtq *vq = &vu_vq[VU_RXQ];
+	bool mrg = vu_dev.features & VU_BIT(VU_F_MRG_RXBUF);
+	size_t off0 = VNET_HDR_LEN + hlen, sum = 0;
+	unsigned int f = 0;
+
+	*niov = 0;
+	vu_dir_chains = vu_dir_frames = 0;
+	if (!vu_running[VU_RXQ] || virtq_broken(vq) || !txq_partial_ok ||
+	    !(vu_dev.features & VU_BIT(VU_F_GUEST_CSUM)))
+		return 0;
+	if (txq_count() && !vu_net_flush())
+		return 0; /* frames queued before must go first */
+	while (f < n && sum < total) {
+		size_t want = off0 + MIN(plen, total - sum), have = 0, cap;
+		unsigned int start = vu_dir_chains, k = 0, m = 0;
+
+		while (have < want && k < VU_RX_CHAINS_MAX &&
+		       vu_dir_chains < ARRAY_SIZE(vu_dir_elem)) {
+			if (virtq_pop(vq, &vu_dir_elem[vu_dir_chains]))
+				break;
+			have += vu_net_room(&vu_dir_elem[vu_dir_chains]);
+			vu_dir_chains++;
+			k++;
+			if (!mrg)
+				break;
+		}
+		cap = have > off0 ? MIN(have, want) - off0 : 0;
+		if (cap)
+			m = vu_net_span(&vu_dir_elem[start], k, off0, cap,
+					iov + *niov, iovmax - *niov);
+		if (!cap || m > iovmax - *niov) {
+			virtq_unpop(vq, k);
+			vu_dir_chains = start;
+			break;
+		}
+		*niov += m;
+		room[f] = cap;
+		vu_dir_first[f++] = start;
+		sum += cap;
+		if (have < want)
+			break; /* out of buffers: that is all for now */
+	}
+	vu_dir_first[f] = vu_dir_chains;
+	vu_dir_frames = f;
+	if (!f)
+		vu_dir_chains = 0;
+	return f;
+}
+
+/* vu_net_write() - @len bytes of @src at byte @off of the writable space
+ * of chains @e[0..@k). */
+static void vu_net_write(const struct virtq_elem *e, unsigned int k, size_t off,
+			 const uint8_t *src, size_t len)
+{
+	struct iovec iov[8];
+	unsigned int n, i;
+
+	while (len) {
+		size_t done = 0;
+
+		n = vu_net_span(e, k, off, len, iov, ARRAY_SIZE(iov));
+		n = MIN(n, (unsigned int)ARRAY_SIZE(iov));
+		if (!n)
+			return; /* (not reached: the reservation holds it) */
+		for (i = 0; i < n; i++) {
+			memcpy(iov[i].iov_base, src + done, iov[i].iov_len);
+			done += iov[i].iov_len;
+		}
+		off += done;
+		src += done;
+		len -= done;
+	}
+}
+
+/* vu_net_direct_commit() - txq_direct_commit() for vhost-user: headers in
+ * front of each frame's payload, the chains it used filled (num_buffers
+ * of them), the chains nobody needed given back, all published at once;
+ * the guest is notified at the loop's flush. */
+static void vu_net_direct_commit(unsigned int n, const uint8_t *const *hdr,
+				 size_t hlen, const size_t *len,
+				 struct txq_csum cs)
+{
+	struct virtq *vq = &vu_vq[VU_RXQ];
+	size_t off0 = VNET_HDR_LEN + hlen;
+	unsigned int i, c, end = 0, filled = 0;
+
+	ASSERT(n <= vu_dir_frames);
+	/* The last frame may be short: it needs only the chains up to its
+	 * last byte; every earlier frame is full and needs all of its own. */
+	if (n) {
+		size_t bytes = off0 + len[n - 1], have = 0;
+
+		for (end = vu_dir_first[n - 1];
+		     end < vu_dir_first[n] &&
+		     (have < bytes || end == vu_dir_first[n - 1]);
+		     end++)
+			have += vu_net_room(&vu_dir_elem[end]);
+	}
+	if (vu_dir_chains > end)
+		virtq_unpop(vq, vu_dir_chains - end);
+	for (i = 0; i < n; i++) {
+		const struct virtq_elem *e = &vu_dir_elem[vu_dir_first[i]];
+		unsigned int k = (i == n - 1 ? end : vu_dir_first[i + 1]) -
+				 vu_dir_first[i];
+		size_t bytes = off0 + len[i], off = 0;
+		uint8_t vh[VNET_HDR_LEN];
+
+		vnet_hdr_out(vh, cs);
+		vh[10] = (uint8_t)k; /* num_buffers, little-endian */
+		vh[11] = (uint8_t)(k >> 8);
+		vu_net_write(e, k, 0, vh, VNET_HDR_LEN);
+		vu_net_write(e, k, VNET_HDR_LEN, hdr[i], hlen);
+		for (c = 0; c < k; c++) {
+			size_t w = MIN(vu_net_room(&e[c]), bytes - off);
+
+			virtq_fill(vq, &e[c], (uint32_t)w, filled++);
+			off += w;
+		}
+		tap_stats.tx_frames++;
+		tap_stats.tx_direct++;
+		tap_stats.tx_bytes += hlen + len[i];
+	}
+	if (filled) {
+		virtq_flush(vq, filled);
+		vu_rx_owed = true;
+	}
+	vu_dir_chains = vu_dir_frames = 0;
+}
+
+static const struct txq_direct_ops vu_net_direct_ops = {
+	.reserve = vu_net_direct_reserve,
+	.commit = vu_net_direct_commit,
+};
+
+static void vu_net_direct_init(void)
+{
+	txq_direct_set(&vu_net_direct_ops);
 }

@@ -238,6 +238,12 @@ def test_guest(vm_burrow, guests, topo, procs, tmp_path, layout):
     assert m and int(m.group(1)) > 100, \
         why("TCP payload was not written from guest memory: %s"
             % (m.group(0) if m else "no statistics"))
+    # ... and the host's data was received by the kernel straight into the
+    # guest's receive buffers (the checksums above prove it arrived whole).
+    m = re.search(r"\((\d+) received in place\)", b.stderr())
+    assert m and int(m.group(1)) > 100, \
+        why("TCP data was not received into guest memory: %s"
+            % (m.group(0) if m else "no statistics"))
 
 
 # --- front-ends coming and going -----------------------------------------
