@@ -620,6 +620,9 @@ static unsigned int vu_net_direct_reserve(unsigned int n, size_t hlen,
 				break;
 		}
 		cap = have > off0 ? MIN(have, want) - off0 : 0;
+		if (have < want && f &&
+		    vu_dir_chains == ARRAY_SIZE(vu_dir_elem))
+			cap = 0; /* our table is full: no short segment */
 		if (cap)
 			m = vu_net_span(&vu_dir_elem[start], k, off0, cap,
 					iov + *niov, iovmax - *niov);

@@ -26,6 +26,16 @@ region the boundaries fall in the middle of an RX buffer and of a TX
 block, at odd offsets, so that burrow has to split those buffers into two
 pieces. Our own accesses use the memfd's mapping in this process.
 
+Checksums (csum=True): CSUM and GUEST_CSUM acked. burrow may then write
+frames with NEEDS_CSUM (only the pseudo-header sum in the L4 checksum
+field); the driver completes them as a guest's kernel does when it
+forwards such a frame (one sum over everything from csum_start, the
+field included), and then verifies every IPv4 header and TCP/UDP
+checksum it hands up, partial or not (a kernel verifies those of frames
+without NEEDS_CSUM or DATA_VALID, and would pass on what a wrong
+csum_start or pseudo-header sum broke): a bad one is a VuError. We
+still transmit complete checksums only.
+
 Buffers: RX chains are posted once and re-posted as soon as their frame
 was read; each chain is rx_segs descriptors laid out in reverse order
 inside its buffer (so a device that writes them out of order produces
@@ -83,6 +93,8 @@ F_REPLY = 0x4
 F_NEED_REPLY = 0x8
 
 # Feature bits (virtio, virtio-net, vhost-user).
+VIRTIO_NET_F_CSUM = 0
+VIRTIO_NET_F_GUEST_CSUM = 1
 VIRTIO_NET_F_MRG_RXBUF = 15
 VIRTIO_F_INDIRECT_DESC = 28
 VIRTIO_F_EVENT_IDX = 29
@@ -101,6 +113,7 @@ D_AVAIL = 1 << 7   # packed
 D_USED = 1 << 15   # packed
 
 VNET_HDR = 12      # struct virtio_net_hdr_v1 (num_buffers included)
+NEEDS_CSUM = 0x1   # virtio_net_hdr flags
 BLOCK = 4096       # TX buffer block
 PAGE = 4096
 MMAP_OFF = PAGE    # regions start this far into the memfd
@@ -119,6 +132,71 @@ def roundup(x, a):
 
 class VuError(Exception):
     """The vhost-user session or a ring did not behave."""
+
+
+def sum16(data):
+    """The ones'-complement sum (RFC 1071) of @data as big-endian 16-bit
+    words, odd length padded with a zero byte. 2^16 = 1 modulo 0xffff,
+    so the sum of the words is the whole number modulo 0xffff (0xffff,
+    not 0, for data that is not all zeros: ones'-complement's -0, which
+    is what a sum ending in a valid checksum gives)."""
+    if len(data) % 2:
+        data = bytes(data) + b"\0"
+    x = int.from_bytes(data, "big")
+    r = x % 0xffff
+    return 0xffff if r == 0 and x else r
+
+
+def l4_csum_error(frame):
+    """What is wrong with @frame's IPv4 header checksum or its TCP or UDP
+    checksum (pseudo-header included), or None. Frames of other kinds,
+    and IPv6 with extension headers, are not looked at; lengths running
+    past the frame are an error."""
+    if len(frame) < 14:
+        return None
+    et = frame[12:14]
+    if et == b"\x08\x00":
+        if len(frame) < 34:
+            return "IPv4 frame of %d bytes" % len(frame)
+        ihl = (frame[14] & 15) * 4
+        tot, = struct.unpack_from("!H", frame, 16)
+        if ihl < 20 or tot < ihl or 14 + tot > len(frame):
+            return "IPv4 header length %d, total %d, in a frame of %d " \
+                "bytes" % (ihl, tot, len(frame))
+        if sum16(frame[14:14 + ihl]) != 0xffff:
+            return "bad IPv4 header checksum"
+        proto = frame[23]
+        if struct.unpack_from("!H", frame, 20)[0] & 0x3fff:
+            return None  # a fragment: no L4 header to check
+        l4 = frame[14 + ihl:14 + tot]
+        pseudo = frame[26:34] + struct.pack("!BBH", 0, proto, len(l4))
+    elif et == b"\x86\xdd":
+        if len(frame) < 54:
+            return "IPv6 frame of %d bytes" % len(frame)
+        plen, proto = struct.unpack_from("!HB", frame, 18)
+        if 54 + plen > len(frame):
+            return "IPv6 payload length %d in a frame of %d bytes" % (
+                plen, len(frame))
+        l4 = frame[54:54 + plen]
+        pseudo = frame[22:54] + struct.pack("!IxxxB", len(l4), proto)
+    else:
+        return None
+    if proto == 6:
+        if len(l4) < 20:
+            return "TCP segment of %d bytes" % len(l4)
+    elif proto == 17:
+        if len(l4) < 8:
+            return "UDP datagram of %d bytes" % len(l4)
+        if l4[6:8] == b"\0\0" and et == b"\x08\x00":
+            return None  # UDP over IPv4 without a checksum
+    else:
+        return None
+    if sum16(pseudo + l4) != 0xffff:
+        return "bad %s checksum %#06x (%s)" % (
+            "TCP" if proto == 6 else "UDP",
+            struct.unpack_from("!H", l4, 16 if proto == 6 else 6)[0],
+            "IPv4" if et == b"\x08\x00" else "IPv6")
+    return None
 
 
 class _Ring:
@@ -382,6 +460,9 @@ class VhostUserFrontend:
     mrg:           ack MRG_RXBUF (else every RX chain holds a whole frame)
     event_idx:     ack EVENT_IDX (used_event / driver event area written)
     indirect:      ack INDIRECT_DESC and send TX chains through tables
+    csum:          ack CSUM and GUEST_CSUM: RX frames may come with
+                   NEEDS_CSUM, completed here; every checksum handed up
+                   verified (see the module comment)
     tx_split_hdr:  the 12-byte header in a descriptor of its own
     rx_buf:        bytes per RX chain (default 2048, or a whole frame
                    without mrg), in rx_segs descriptors
@@ -397,7 +478,7 @@ class VhostUserFrontend:
     def __init__(self, path, packed=False, queue_size=256, mrg=True,
                  event_idx=True, indirect=False, tx_split_hdr=False,
                  rx_buf=None, rx_segs=2, rx_chains=None, tx_blocks=512,
-                 regions=3, rx_post=True, timeout=5.0):
+                 regions=3, rx_post=True, csum=False, timeout=5.0):
         if sys.byteorder != "little":
             raise VuError("virtio rings are little-endian; so must we be")
         self.path, self.packed, self.n = path, packed, queue_size
@@ -412,7 +493,7 @@ class VhostUserFrontend:
         self.rx_pending = []  # buffers of a frame not complete yet
         try:
             self._setup(mrg, event_idx, indirect, rx_buf, rx_segs,
-                        rx_chains, tx_blocks, regions, rx_post)
+                        rx_chains, tx_blocks, regions, rx_post, csum)
         except BaseException:
             self._release()
             raise
@@ -507,7 +588,7 @@ class VhostUserFrontend:
 
     # -- set-up ---------------------------------------------------------------
     def _setup(self, mrg, event_idx, indirect, rx_buf, rx_segs, rx_chains,
-               tx_blocks, nregions, rx_post):
+               tx_blocks, nregions, rx_post, csum):
         n = self.n
         self.reply_ack = False
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.
@@ -529,7 +610,9 @@ class VhostUserFrontend:
                       (VIRTIO_NET_F_MRG_RXBUF, mrg),
                       (VIRTIO_F_EVENT_IDX, event_idx),
                       (VIRTIO_F_INDIRECT_DESC, indirect),
-                      (VIRTIO_F_RING_PACKED, self.packed)):
+                      (VIRTIO_F_RING_PACKED, self.packed),
+                      (VIRTIO_NET_F_CSUM, csum),
+                      (VIRTIO_NET_F_GUEST_CSUM, csum)):
             if on and offer & bit(b):
                 want |= bit(b)
             elif on and b != VHOST_USER_F_PROTOCOL_FEATURES:
@@ -538,6 +621,7 @@ class VhostUserFrontend:
         self.features = want
         self.mrg = bool(want & bit(VIRTIO_NET_F_MRG_RXBUF))
         self.indirect = bool(want & bit(VIRTIO_F_INDIRECT_DESC))
+        self.csum = bool(want & bit(VIRTIO_NET_F_GUEST_CSUM))
         ev = bool(want & bit(VIRTIO_F_EVENT_IDX))
         if want & bit(VHOST_USER_F_PROTOCOL_FEATURES):
             poffer = self._u64(GET_PROTOCOL_FEATURES)
@@ -758,9 +842,13 @@ class VhostUserFrontend:
                               % len(first))
             flags, gso, nbuf = first[0], first[1], \
                 struct.unpack_from("<H", first, 10)[0]
-            if flags or gso:
-                raise VuError("RX: header flags %#x gso_type %#x without "
-                              "offloads negotiated" % (flags, gso))
+            # GUEST_CSUM allows NEEDS_CSUM, and DATA_VALID too, which
+            # burrow never sets: refused, so that a change is seen. No
+            # GSO type was negotiated.
+            if gso or flags & ~(NEEDS_CSUM if self.csum else 0):
+                raise VuError("RX: header flags %#x gso_type %#x with %s"
+                              % (flags, gso, "GUEST_CSUM only" if self.csum
+                                 else "no offloads negotiated"))
             if nbuf < 1 or (not self.mrg and nbuf != 1):
                 raise VuError("RX: num_buffers %d (mergeable: %s)"
                               % (nbuf, self.mrg))
@@ -770,6 +858,17 @@ class VhostUserFrontend:
             self.rx_pending = []
             if not frame:
                 raise VuError("RX: an empty frame")
+            if flags & NEEDS_CSUM:
+                frame = self._rx_csum(first, frame)
+            if self.csum:
+                err = l4_csum_error(frame)
+                if err:
+                    raise VuError("RX: %s in a frame of %d bytes (%s), "
+                                  "header %s" % (err, len(frame),
+                                                 "NEEDS_CSUM completed"
+                                                 if flags else "complete",
+                                                 first[:VNET_HDR].hex()))
+                self.stats["rx_csum_checked"] += 1
             if nbuf > 1:
                 self.stats["rx_merged"] += 1
             self.stats["rx_frames"] += 1
@@ -777,6 +876,24 @@ class VhostUserFrontend:
         if used and repost:
             self.rx.publish()
             self._kick(0)
+
+    def _rx_csum(self, hdr, frame):
+        """@frame with the checksum that virtio-net header @hdr says is
+        partial completed, as Linux's skb_checksum_help() does: the
+        ones'-complement sum of everything from csum_start to the end of
+        the frame, the field at csum_start + csum_offset included (it
+        holds the pseudo-header sum), complemented into that field (0
+        becomes 0xffff)."""
+        start, off = struct.unpack_from("<HH", hdr, 6)
+        at = start + off
+        if start >= len(frame) or at + 2 > len(frame):
+            raise VuError("RX: NEEDS_CSUM with csum_start %d csum_offset "
+                          "%d in a frame of %d bytes" % (start, off,
+                                                         len(frame)))
+        c = ~sum16(frame[start:]) & 0xffff
+        self.stats["rx_csum_partial"] += 1
+        self.stats["rx_csum_start%d" % start] += 1
+        return frame[:at] + struct.pack("!H", c or 0xffff) + frame[at + 2:]
 
     def recv(self, timeout=1.0):
         """Frames burrow wrote into our RX buffers: waits up to @timeout
