@@ -115,6 +115,8 @@ struct tcp_conn {
 			     * (edge-triggered, so new data always brings
 			     * one) or a rewind */
 	bool delack_listed; /* on tcp_delack_list */
+	bool seg_owed;	    /* the ACK of a large segment waits for the
+			     * next one (or TCP_DELACK_MS) */
 	uint16_t mss;	    /* largest payload we send to the guest */
 	uint32_t snd_una;   /* oldest byte not acknowledged by the guest */
 	uint32_t snd_nxt;   /* next byte we send */
@@ -610,6 +612,7 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 		}
 		t->flags &= (uint8_t)~TCP_C_ACK_DUE; /* data carries the ACK */
 		t->delack_at = 0;
+		t->seg_owed = false;
 		t->last = now;
 		if (!t->deadline)
 			t->deadline = now + t->rto_ms;
@@ -852,11 +855,18 @@ static void tcp_guest_data(const struct conf *c, struct flow *f,
 			t->flags |= TCP_C_REFUSED;
 			tcp_want_out(f, true);
 		}
-		if ((uint32_t)n == plen - skip && n <= TCP_DELACK_MAX &&
-		    !(l4->tcp.flags & TCP_F_FIN))
+		/* A small segment's ACK waits for data to carry it; a large
+		 * one's for the next large one (an ACK for every second
+		 * full segment, RFC 5681 4.2: half the frames, and for a
+		 * VM half the interrupts, the guest's sender sees). */
+		if ((uint32_t)n == plen - skip &&
+		    !(l4->tcp.flags & TCP_F_FIN) &&
+		    (n <= TCP_DELACK_MAX || !t->seg_owed)) {
+			t->seg_owed = n > TCP_DELACK_MAX;
 			tcp_delack(f, now);
-		else
+		} else {
 			tcp_mark(f, TCP_C_ACK_DUE);
+		}
 	}
 	if ((l4->tcp.flags & TCP_F_FIN) && seq + plen == t->rcv_nxt) {
 		shutdown(f->fd, SHUT_WR);
@@ -1273,6 +1283,7 @@ void tcp_batch_end(const struct conf *c, uint64_t now)
 		if (tcp_send_ctl(c, f, TCP_F_ACK)) {
 			t->flags &= (uint8_t)~TCP_C_ACK_DUE;
 			t->delack_at = 0;
+			t->seg_owed = false;
 		} else
 			tcp_due_list[j++] = tcp_due_list[i];
 	}
