@@ -533,7 +533,6 @@ static void tcp_data_to_guest(const struct conf *c, struct flow *f,
 				want += iov[i].iov_len;
 			}
 			mh.msg_iovlen = i;
-			nd = 0;
 		}
 		if (want) {
 			r = recvmsg(f->fd, &mh, MSG_PEEK | MSG_DONTWAIT);

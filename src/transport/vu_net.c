@@ -400,49 +400,6 @@ void vu_net_rx_done(void)
 	vu_net_notify(VU_TXQ);
 }
 
-/* vu_net_put() - scatter @len bytes of @src into the writable iovecs of
- * chain @e from byte @off of the chain. Returns bytes written. */
-static size_t vu_net_put(const struct virtq_elem *e, size_t off,
-			 const uint8_t *src, size_t len)
-{
-	size_t done = 0;
-	unsigned int k;
-
-	for (k = e->out_num; k < e->out_num + e->in_num && done < len; k++) {
-		size_t l = e->iov[k].iov_len, c;
-
-		if (off >= l) {
-			off -= l;
-			continue;
-		}
-		c = MIN(l - off, len - done);
-		memcpy((uint8_t *)e->iov[k].iov_base + off, src + done, c);
-		done += c;
-		off = 0;
-	}
-	return done;
-}
-
-/* vu_net_put_stream() - bytes [@off, @off + @n) of the stream "header,
- * then frame @f" into chain @e from its start. Returns bytes written. */
-static size_t vu_net_put_stream(const struct virtq_elem *e, const uint8_t *hdr,
-				const uint8_t *f, size_t off, size_t n)
-{
-	size_t done = 0, c, w;
-
-	if (off < VNET_HDR_LEN) {
-		c = MIN(VNET_HDR_LEN - off, n);
-		w = vu_net_put(e, 0, hdr + off, c);
-		done += w;
-		if (w < c)
-			return done;
-	}
-	if (n > done)
-		done += vu_net_put(e, done, f + (off + done - VNET_HDR_LEN),
-				   n - done);
-	return done;
-}
-
 /* vu_net_room() - bytes the writable part of @e can take. */
 static size_t vu_net_room(const struct virtq_elem *e)
 {
@@ -452,6 +409,46 @@ static size_t vu_net_room(const struct virtq_elem *e)
 	for (k = e->out_num; k < e->out_num + e->in_num; k++)
 		room += e->iov[k].iov_len;
 	return room;
+}
+
+/* vu_net_write() - @len bytes of @src at byte @off of the writable space
+ * of chains @e[0..@k), as far as that space goes. */
+static void vu_net_write(const struct virtq_elem *e, unsigned int k, size_t off,
+			 const uint8_t *src, size_t len)
+{
+	unsigned int c, j;
+
+	for (c = 0; c < k && len; c++) {
+		for (j = e[c].out_num; j < e[c].out_num + e[c].in_num && len;
+		     j++) {
+			size_t l = e[c].iov[j].iov_len, t;
+
+			if (off >= l) {
+				off -= l;
+				continue;
+			}
+			t = MIN(l - off, len);
+			memcpy((uint8_t *)e[c].iov[j].iov_base + off, src, t);
+			src += t;
+			len -= t;
+			off = 0;
+		}
+	}
+}
+
+/* vu_net_fill() - chains @e[0..@k) as used, @bytes written across them
+ * in order, as batch elements from *@filled on. */
+static void vu_net_fill(struct virtq *vq, const struct virtq_elem *e,
+			unsigned int k, size_t bytes, unsigned int *filled)
+{
+	unsigned int c;
+
+	for (c = 0; c < k; c++) {
+		size_t w = MIN(vu_net_room(&e[c]), bytes);
+
+		virtq_fill(vq, &e[c], (uint32_t)w, (*filled)++);
+		bytes -= w;
+	}
 }
 
 bool vu_net_flush(void)
@@ -470,7 +467,7 @@ bool vu_net_flush(void)
 		size_t len, need, have = 0;
 		uint8_t *f = txq_frame(i, &len);
 		struct txq_csum cs = txq_csum(i);
-		unsigned int k = 0, c;
+		unsigned int k = 0;
 
 		need = VNET_HDR_LEN + len;
 		if (filled + VU_RX_CHAINS_MAX > VIRTQ_BATCH_MAX) {
@@ -521,20 +518,9 @@ bool vu_net_flush(void)
 		/* The header, then the frame, across the k chains. */
 		hdr[10] = (uint8_t)k; /* num_buffers, little-endian */
 		hdr[11] = (uint8_t)(k >> 8);
-		{
-			size_t off = 0;
-
-			for (c = 0; c < k; c++) {
-				size_t cl = MIN(vu_net_room(&vu_elem[c]),
-						need - off);
-				size_t w = vu_net_put_stream(&vu_elem[c], hdr,
-							     f, off, cl);
-
-				virtq_fill(vq, &vu_elem[c], (uint32_t)w,
-					   filled++);
-				off += w;
-			}
-		}
+		vu_net_write(vu_elem, k, 0, hdr, VNET_HDR_LEN);
+		vu_net_write(vu_elem, k, VNET_HDR_LEN, f, len);
+		vu_net_fill(vq, vu_elem, k, need, &filled);
 		pcap_frame_buf(f, len);
 		tap_stats.tx_frames++;
 		tap_stats.tx_bytes += len;
@@ -645,31 +631,6 @@ static unsigned int vu_net_direct_reserve(unsigned int n, size_t hlen,
 	return f;
 }
 
-/* vu_net_write() - @len bytes of @src at byte @off of the writable space
- * of chains @e[0..@k). */
-static void vu_net_write(const struct virtq_elem *e, unsigned int k, size_t off,
-			 const uint8_t *src, size_t len)
-{
-	struct iovec iov[8];
-	unsigned int n, i;
-
-	while (len) {
-		size_t done = 0;
-
-		n = vu_net_span(e, k, off, len, iov, ARRAY_SIZE(iov));
-		n = MIN(n, (unsigned int)ARRAY_SIZE(iov));
-		if (!n)
-			return; /* (not reached: the reservation holds it) */
-		for (i = 0; i < n; i++) {
-			memcpy(iov[i].iov_base, src + done, iov[i].iov_len);
-			done += iov[i].iov_len;
-		}
-		off += done;
-		src += done;
-		len -= done;
-	}
-}
-
 /* vu_net_direct_commit() - txq_direct_commit() for vhost-user: headers in
  * front of each frame's payload, the chains it used filled (num_buffers
  * of them), the chains nobody needed given back, all published at once;
@@ -680,7 +641,7 @@ static void vu_net_direct_commit(unsigned int n, const uint8_t *const *hdr,
 {
 	struct virtq *vq = &vu_vq[VU_RXQ];
 	size_t off0 = VNET_HDR_LEN + hlen;
-	unsigned int i, c, end = 0, filled = 0;
+	unsigned int i, end = 0, filled = 0;
 
 	ASSERT(n <= vu_dir_frames);
 	/* The last frame may be short: it needs only the chains up to its
@@ -700,7 +661,6 @@ static void vu_net_direct_commit(unsigned int n, const uint8_t *const *hdr,
 		const struct virtq_elem *e = &vu_dir_elem[vu_dir_first[i]];
 		unsigned int k = (i == n - 1 ? end : vu_dir_first[i + 1]) -
 				 vu_dir_first[i];
-		size_t bytes = off0 + len[i], off = 0;
 		uint8_t vh[VNET_HDR_LEN];
 
 		vnet_hdr_out(vh, cs);
@@ -708,12 +668,7 @@ static void vu_net_direct_commit(unsigned int n, const uint8_t *const *hdr,
 		vh[11] = (uint8_t)(k >> 8);
 		vu_net_write(e, k, 0, vh, VNET_HDR_LEN);
 		vu_net_write(e, k, VNET_HDR_LEN, hdr[i], hlen);
-		for (c = 0; c < k; c++) {
-			size_t w = MIN(vu_net_room(&e[c]), bytes - off);
-
-			virtq_fill(vq, &e[c], (uint32_t)w, filled++);
-			off += w;
-		}
+		vu_net_fill(vq, e, k, off0 + len[i], &filled);
 		tap_stats.tx_frames++;
 		tap_stats.tx_direct++;
 		tap_stats.tx_bytes += hlen + len[i];
