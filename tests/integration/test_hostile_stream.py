@@ -191,10 +191,14 @@ class FakeTcp:
         self.seq = random.getrandbits(32)
         self.rcv = []
 
+    def ip(self):
+        """The network layer of our segments (a subclass may change it)."""
+        from scapy.all import IP
+        return IP(src=HOST4, dst=GW4)
+
     def seg(self, flags, seq=None, ack=None, data=b"", **kw):
-        from scapy.all import IP, TCP, Ether
-        return bytes(Ether(src=self.c.mac, dst=self.gwmac) /
-                     IP(src=HOST4, dst=GW4) /
+        from scapy.all import TCP, Ether
+        return bytes(Ether(src=self.c.mac, dst=self.gwmac) / self.ip() /
                      TCP(sport=self.sport, dport=self.dport, flags=flags,
                          seq=self.seq if seq is None else seq,
                          ack=self.ack if ack is None else ack,

@@ -190,16 +190,9 @@ class ScaledTcp6(ScaledTcp):
     """ScaledTcp over IPv6: HOST6 to GW6 (burrow maps it to the host's
     ::1)."""
 
-    def seg(self, flags, seq=None, ack=None, data=b"", **kw):
-        from scapy.all import TCP, Ether, IPv6
-        if flags == "S" and "options" in kw:
-            kw["options"] = list(kw["options"]) + [("WScale", 7)]
-        return bytes(Ether(src=self.c.mac, dst=self.gwmac) /
-                     IPv6(src=HOST6, dst=GW6) /
-                     TCP(sport=self.sport, dport=self.dport, flags=flags,
-                         seq=self.seq if seq is None else seq,
-                         ack=self.ack if ack is None else ack,
-                         window=65535, **kw) / data)
+    def ip(self):
+        from scapy.all import IPv6
+        return IPv6(src=HOST6, dst=GW6)
 
     def mine(self, f):
         if len(f) < 74 or f[12:14] != b"\x86\xdd" or f[20] != 6:
